@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Hosting;
+using System.CommandLine;
+using Exchange.Client;
+using Exchange.Contracts.V1;
+using Exchange.Pki;
+using Exchange.Server;
+using Grpc.Core;
+using Spectre.Console;
+
+namespace Exchange.Cli;
+
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "Port for the demo hub.", DefaultValueFactory = _ => 5443 };
+        var dir = CertsCommands.CertDirectoryOption();
+        var data = CertsCommands.DataDirectoryOption();
+        var keepRunning = new Option<bool>("--keep-running") { Description = "Leave the hub running after the demo (Ctrl+C stops it)." };
+        var command = new Command("demo", "Create certificates, start the hub on 127.0.0.1, push sample records as a PS and an HR client, and show what was stored.")
+        {
+            port, dir, data, keepRunning,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var certificates = new CertificateDirectory(result.GetValue(dir)!.FullName);
+            var dataDirectory = result.GetValue(data)!.FullName;
+
+            AnsiConsole.Write(new Rule("[bold]1. Development PKI and client registry[/]").LeftJustified());
+            await DevelopmentPki.InitAsync(certificates, dataDirectory, DevelopmentPki.DefaultClients, force: false, TimeProvider.System, cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"CA, server and client certificates in {certificates.Root}; clients registered in {dataDirectory}.");
+
+            AnsiConsole.Write(new Rule("[bold]2. Hub[/]").LeftJustified());
+            await using var app = HubApplication.Build([], new Dictionary<string, string?>
+            {
+                ["Hub:Port"] = result.GetValue(port).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Hub:DataDirectory"] = dataDirectory,
+                ["Hub:CertificateDirectory"] = certificates.Root,
+                ["Logging:LogLevel:Default"] = "Error",
+            });
+            var address = await HubApplication.StartAsync(app, cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"Hub listening on [bold]{address}[/] (HTTP/2 over TLS, client certificate required).");
+
+            using var ps = HubChannel.Create(address, certificates.Client("ps-gd"), certificates.CaCertificate);
+            using var hr = HubChannel.Create(address, certificates.Client("hr-gd"), certificates.CaCertificate);
+            using var hrBeijing = HubChannel.Create(address, certificates.Client("hr-bj"), certificates.CaCertificate);
+            var samples = Path.Combine(AppContext.BaseDirectory, "samples");
+
+            AnsiConsole.Write(new Rule("[bold]3. Pushes[/]").LeftJustified());
+            AnsiConsole.MarkupLine("ps-gd (public security, Guangdong) pushes the population register:");
+            await PushCommand.PushFileAsync(new RecordService.RecordServiceClient(ps), new FileInfo(Path.Combine(samples, "register-gd.csv")), new PushOptions(BatchSize: 4), cancellationToken);
+            AnsiConsole.MarkupLine("hr-gd (social insurance, Guangdong) pushes enrollments:");
+            await PushCommand.PushFileAsync(new RecordService.RecordServiceClient(hr), new FileInfo(Path.Combine(samples, "enrollment-gd.csv")), new PushOptions(BatchSize: 4), cancellationToken);
+
+            AnsiConsole.Write(new Rule("[bold]4. What the hub stored[/]").LeftJustified());
+            var records = new List<StoredRecord>();
+            using (var call = new RecordService.RecordServiceClient(hr).ListChanges(new ListChangesRequest(), cancellationToken: cancellationToken))
+            {
+                await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
+                {
+                    records.Add(change.Record);
+                }
+            }
+
+            AnsiConsole.MarkupLineInterpolated($"{records.Count} record versions in the Guangdong scope (national IDs masked on screen):");
+            AnsiConsole.Write(Render.Records(records, mask: true));
+            var someone = records.First(r => r.Kind == RecordKind.Register && r.NormalizedNationalId.Length > 0).NormalizedNationalId;
+            var byId = await new RecordService.RecordServiceClient(hr).GetRecordsAsync(new GetRecordsRequest { NationalId = someone }, cancellationToken: cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"GetRecords({Render.MaskId(someone)}) as hr-gd: {byId.Records.Count} records, from {string.Join(" and ", byId.Records.Select(r => r.SourceSystem).Distinct())}.");
+
+            AnsiConsole.Write(new Rule("[bold]5. Least privilege[/]").LeftJustified());
+            await ShowRefusalAsync("hr-bj (Beijing) asks for Guangdong records", () =>
+                new RecordService.RecordServiceClient(hrBeijing).GetRecordsAsync(new GetRecordsRequest { NationalId = someone, DivisionPrefix = "44" }, cancellationToken: cancellationToken).ResponseAsync);
+            await ShowRefusalAsync("ps-gd pushes an enrollment", async () =>
+            {
+                using var call = new RecordService.RecordServiceClient(ps).Push(cancellationToken: cancellationToken);
+                await call.RequestStream.WriteAsync(new PushBatch
+                {
+                    Records = { new RecordEnvelope { RecordId = "x", Version = 1, Enrollment = new EnrollmentRecord { Name = "x", Gender = Gender.Male, BirthDate = new Date { Year = 1990, Month = 1, Day = 1 }, InsuredDivision = "440106", Scheme = InsuranceScheme.EmployeeEndowment, Status = EnrollmentStatus.Active, StartDate = new Date { Year = 2020, Month = 1, Day = 1 } } } },
+                }, cancellationToken);
+                await call.ResponseStream.MoveNext(cancellationToken);
+            });
+
+            if (result.GetValue(keepRunning))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[bold]The hub keeps running on {address}[/]; press Ctrl+C to stop it.");
+                await app.WaitForShutdownAsync(cancellationToken);
+            }
+            else
+            {
+                AnsiConsole.MarkupLine("Demo done; the hub is stopped. Run [bold]dotnet run --project src/Exchange.Cli -- serve[/] to run it again on the same data.");
+                await app.StopAsync(cancellationToken);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task ShowRefusalAsync(string what, Func<Task> call)
+    {
+        try
+        {
+            await call();
+            AnsiConsole.MarkupLineInterpolated($"[red]{what}: allowed (this is a bug)[/]");
+        }
+        catch (RpcException exception)
+        {
+            AnsiConsole.MarkupLineInterpolated($"{what}: [yellow]{exception.StatusCode}[/] ({exception.Status.Detail})");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Exchange.Cli;
+
+var root = new RootCommand("Exchange: the person-record hub between ministries (mTLS gRPC).")
+{
+    CertsCommands.Create(),
+    ServeCommand.Create(),
+    PushCommand.Create(),
+    GetCommand.Create(),
+    ChangesCommand.Create(),
+    DemoCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Exchange.Pki;
+
+/// <summary>
+/// The hub's private certificate authority. It signs the hub's server certificate and one client
+/// certificate per registered client system; the hub trusts nothing else (never the OS trust store).
+/// </summary>
+public sealed class CertificateAuthority : IDisposable
+{
+    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+
+    private CertificateAuthority(X509Certificate2 certificate) => Certificate = certificate;
+
+    /// <summary>The CA certificate, with its private key.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>Creates a new self-signed CA (ECDSA P-256).</summary>
+    public static CertificateAuthority Create(string name, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return new CertificateAuthority(request.CreateSelfSigned(notBefore, notAfter));
+    }
+
+    /// <summary>Loads a CA from its PEM certificate and PEM private key.</summary>
+    public static CertificateAuthority Load(string certificatePemPath, string keyPemPath) =>
+        new(X509Certificate2.CreateFromPemFile(certificatePemPath, keyPemPath));
+
+    /// <summary>Issues the hub's TLS server certificate for the given DNS names and IP addresses.</summary>
+    public X509Certificate2 IssueServerCertificate(
+        IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var names = dnsNames.ToList();
+        var san = new SubjectAlternativeNameBuilder();
+        names.ForEach(san.AddDnsName);
+        foreach (var address in addresses)
+        {
+            san.AddIpAddress(address);
+        }
+
+        return Issue($"CN={names.FirstOrDefault() ?? "exchange-hub"}", ServerAuthOid, san.Build(), notBefore, notAfter);
+    }
+
+    /// <summary>Issues a client certificate whose subject common name is the client id.</summary>
+    public X509Certificate2 IssueClientCertificate(string clientId, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
+        Issue($"CN={clientId}, O=Exchange clients", ClientAuthOid, null, notBefore, notAfter);
+
+    /// <summary>Writes the CA certificate (PEM) and, separately, its private key (PEM, owner-only).</summary>
+    public void Save(string certificatePemPath, string keyPemPath)
+    {
+        File.WriteAllText(certificatePemPath, Certificate.ExportCertificatePem());
+        using var key = Certificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("The CA has no private key.");
+        WritePrivateFile(keyPemPath, key.ExportPkcs8PrivateKeyPem());
+    }
+
+    /// <summary>Writes a certificate with its private key as an unencrypted PKCS#12 file readable by the owner only.</summary>
+    public static void SavePkcs12(X509Certificate2 certificate, string path)
+    {
+        var bytes = certificate.Export(X509ContentType.Pkcs12);
+        WritePrivateFile(path, bytes);
+    }
+
+    /// <summary>The SHA-256 thumbprint (upper-case hex) that the hub's registry keys certificates by.</summary>
+    public static string Thumbprint(X509Certificate2 certificate) =>
+        certificate.GetCertHashString(HashAlgorithmName.SHA256);
+
+    public void Dispose() => Certificate.Dispose();
+
+    private X509Certificate2 Issue(
+        string subject, string usageOid, X509Extension? subjectAlternativeName, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usageOid)], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        if (subjectAlternativeName is not null)
+        {
+            request.CertificateExtensions.Add(subjectAlternativeName);
+        }
+
+        // A child certificate may not outlive its issuer.
+        var end = notAfter < Certificate.NotAfter ? notAfter : new DateTimeOffset(Certificate.NotAfter);
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F; // positive, as RFC 5280 requires
+        using var issued = request.Create(Certificate, notBefore, end, serial);
+        return issued.CopyWithPrivateKey(key);
+    }
+
+    private static void WritePrivateFile(string path, string text) => WritePrivateFile(path, System.Text.Encoding.UTF8.GetBytes(text));
+
+    private static void WritePrivateFile(string path, byte[] bytes)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(bytes);
+    }
+}

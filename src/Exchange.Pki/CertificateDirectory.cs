@@ -1,0 +1,17 @@
+namespace Exchange.Pki;
+
+/// <summary>Where `exchange certs init` writes the development PKI, and where the hub and clients read it.</summary>
+public sealed class CertificateDirectory(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string CaCertificate => Path.Combine(Root, "ca.crt");
+
+    public string CaPrivateKey => Path.Combine(Root, "ca.key");
+
+    public string ServerCertificate => Path.Combine(Root, "server.pfx");
+
+    public string ClientsFolder => Path.Combine(Root, "clients");
+
+    public string Client(string clientId) => Path.Combine(ClientsFolder, clientId + ".pfx");
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Security.Authentication;
+using Exchange.Server.Security;
+using Exchange.Server.Services;
+using Exchange.Store;
+using Exchange.Validation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Server;
+
+/// <summary>Builds and starts a hub process. Used by `exchange serve`, `exchange demo` and the integration tests.</summary>
+public static class HubApplication
+{
+    /// <summary>Builds the hub. Settings override configuration ("Hub:Port" = "0", ...).</summary>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Services.AddHubServices();
+        builder.WebHost.ConfigureKestrel(ConfigureKestrel);
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcService<RecordGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    /// <summary>Applies migrations, starts listening and returns the address clients should use.</summary>
+    public static async Task<Uri> StartAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        // Options are validated before anything else, so a bad configuration fails with its own message.
+        _ = app.Services.GetRequiredService<IOptions<HubOptions>>().Value;
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ExchangeDbContext>>().CreateDbContextAsync(cancellationToken))
+        {
+            await StoreSetup.MigrateAsync(db, cancellationToken);
+        }
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        // Kestrel reports the IP it bound; clients should name the host the certificate is issued for.
+        var uri = new Uri(address.Replace("[::1]", "localhost", StringComparison.Ordinal));
+        Log.Listening(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Exchange.Hub"), uri.ToString());
+        return uri;
+    }
+
+    private static IServiceCollection AddHubServices(this IServiceCollection services)
+    {
+        services.AddOptions<HubOptions>().BindConfiguration(HubOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<HubCertificates>();
+
+        services.AddPooledDbContextFactory<ExchangeDbContext>((provider, options) =>
+            StoreSetup.Configure(options, StoreSetup.SqliteConnectionString(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory)));
+        services.AddSingleton<RecordWriter>();
+        services.AddSingleton<ClientRegistry>();
+        services.AddSingleton<RecordValidator>();
+        services.AddSingleton<BatchIngestor>();
+
+        services.AddHubAuthentication();
+        services.AddGrpc(ConfigureGrpc);
+        services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<HubOptions>>((grpc, hub) =>
+        {
+            grpc.MaxReceiveMessageSize = hub.Value.MaxMessageBytes;
+            grpc.MaxSendMessageSize = hub.Value.MaxMessageBytes;
+        });
+        services.AddGrpcHealthChecks().AddDbContextCheck<ExchangeDbContext>("store");
+        services.AddGrpcReflection();
+        return services;
+    }
+
+    private static void ConfigureGrpc(Grpc.AspNetCore.Server.GrpcServiceOptions options) =>
+        // Internal exception messages may carry data; clients get the status text only.
+        options.EnableDetailedErrors = false;
+
+    private static void ConfigureKestrel(WebHostBuilderContext context, KestrelServerOptions kestrel)
+    {
+        var hub = kestrel.ApplicationServices.GetRequiredService<IOptions<HubOptions>>().Value;
+        var certificates = kestrel.ApplicationServices.GetRequiredService<HubCertificates>();
+        var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Exchange.Tls");
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = null; // streams are long; gRPC limits each message instead
+        kestrel.Listen(IPAddress.Parse(hub.ListenAddress), hub.Port, listen =>
+        {
+            // HTTPS with HTTP/2 only: no plaintext endpoint exists, and no client gets in without a certificate.
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = certificates.Server,
+                SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                CheckCertificateRevocation = false, // the registry, not CRLs, holds revocations
+                ClientCertificateValidation = (certificate, _, _) =>
+                {
+                    // OS policy errors are ignored on purpose: only the hub's own CA counts.
+                    var refusal = certificates.Validator.Validate(certificate);
+                    if (refusal is not null)
+                    {
+                        Log.ClientCertificateRefused(logger, certificate?.Subject ?? "(none)", refusal);
+                    }
+
+                    return refusal is null;
+                },
+            });
+        });
+    }
+}

@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Exchange.Pki;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Server;
+
+/// <summary>Settings of a hub process, bound from the "Hub" configuration section.</summary>
+public sealed class HubOptions
+{
+    public const string Section = "Hub";
+
+    /// <summary>IP address to listen on. Loopback by default: exposing the hub is a deliberate choice.</summary>
+    [Required]
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one (tests).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 5443;
+
+    /// <summary>Folder of the embedded SQLite store.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Folder written by `exchange certs init`: ca.crt and server.pfx are read from it.</summary>
+    [Required]
+    public string CertificateDirectory { get; set; } = "certs/dev";
+
+    /// <summary>Most records accepted in one PushBatch.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchRecords { get; set; } = 5_000;
+
+    /// <summary>Largest gRPC message accepted, in bytes.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Batches read ahead of the one being stored, per Push stream (bounds memory per stream).</summary>
+    [Range(1, 64)]
+    public int PushReadAhead { get; set; } = 2;
+}
+
+/// <summary>Checks what data annotations cannot: a parseable address and certificate files that exist.</summary>
+public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HubOptions options)
+    {
+        var failures = new List<string>();
+        if (!IPAddress.TryParse(options.ListenAddress, out _))
+        {
+            failures.Add($"Hub:ListenAddress '{options.ListenAddress}' is not an IP address.");
+        }
+
+        var certificates = new CertificateDirectory(options.CertificateDirectory);
+        foreach (var file in new[] { certificates.CaCertificate, certificates.ServerCertificate })
+        {
+            if (!File.Exists(file))
+            {
+                failures.Add($"Hub:CertificateDirectory: {file} does not exist. Run `exchange certs init` first.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

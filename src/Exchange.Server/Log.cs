@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Exchange.Server;
+
+// Never log national IDs, names or certificate private material: client ids and counts only.
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Warning, "TLS handshake refused a client certificate ({Subject}): {Reason}")]
+    public static partial void ClientCertificateRefused(ILogger logger, string subject, string reason);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Call refused for certificate {Thumbprint}: {Reason}")]
+    public static partial void CallerRefused(ILogger logger, string thumbprint, string reason);
+
+    [LoggerMessage(2001, LogLevel.Information, "Push from {ClientId}: batch {BatchId} stored={Stored} history={History} duplicates={Duplicates} rejected={Rejected}")]
+    public static partial void BatchStored(ILogger logger, string clientId, string batchId, int stored, int history, int duplicates, int rejected);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Push from {ClientId} denied at record {Index}: {Reason}")]
+    public static partial void PushDenied(ILogger logger, string clientId, int index, string reason);
+
+    [LoggerMessage(2003, LogLevel.Information, "Push stream from {ClientId} ended: {Batches} batches acknowledged")]
+    public static partial void PushEnded(ILogger logger, string clientId, int batches);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Push stream from {ClientId} failed after {Batches} acknowledged batches: {Reason}")]
+    public static partial void PushFailed(ILogger logger, string clientId, int batches, string reason);
+
+    [LoggerMessage(3001, LogLevel.Information, "Hub listening on {Address} (mTLS required)")]
+    public static partial void Listening(ILogger logger, string address);
+}

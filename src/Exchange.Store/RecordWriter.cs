@@ -1,0 +1,170 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Exchange.Store;
+
+/// <summary>A validated record of a batch, ready to store.</summary>
+public sealed record PendingRecord(
+    int Index,
+    string RecordId,
+    long Version,
+    bool Retracted,
+    StoredRecordKind? Kind,
+    string NationalId,
+    string Division,
+    IReadOnlyList<string> Flags,
+    byte[] Payload,
+    byte[] ContentHash);
+
+public enum WriteOutcome
+{
+    Stored,
+    StoredAsHistory,
+    UnchangedDuplicate,
+
+    /// <summary>The same (record id, version) was stored before with different content.</summary>
+    VersionConflict,
+
+    /// <summary>A retraction of a record that was never stored.</summary>
+    NotFound,
+}
+
+public sealed record WriteResult(int Index, WriteOutcome Outcome);
+
+/// <summary>Thrown, with nothing written, when a record may not be written by the caller.</summary>
+public sealed class RecordWriteDeniedException(int index, string reason) : Exception(reason)
+{
+    public int Index { get; } = index;
+}
+
+/// <summary>
+/// Stores a batch of record versions in one transaction: either all of its accepted records are stored or
+/// none is. Versions are append-only; the current view follows the highest version.
+/// </summary>
+public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFactory, TimeProvider clock)
+{
+    // SQLite has one writer at a time; serializing here keeps read-then-write decisions consistent too.
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    /// <param name="mayWrite">Decides, from a record's kind and division, whether the caller may write it
+    /// (needed for retractions, whose kind and division are those already stored).</param>
+    public async Task<IReadOnlyList<WriteResult>> WriteBatchAsync(
+        string sourceSystem,
+        string batchId,
+        IReadOnlyList<PendingRecord> records,
+        Func<StoredRecordKind, string, string?> mayWrite,
+        CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+            var recordIds = records.Select(r => r.RecordId).Distinct().ToList();
+            var current = await db.SourceRecords
+                .Where(r => r.SourceSystem == sourceSystem && recordIds.Contains(r.RecordId))
+                .AsTracking()
+                .ToDictionaryAsync(r => r.RecordId, StringComparer.Ordinal, cancellationToken);
+            var knownVersions = await db.RecordVersions
+                .Where(v => v.SourceSystem == sourceSystem && recordIds.Contains(v.RecordId))
+                .Select(v => new { v.RecordId, v.Version, v.ContentHash })
+                .ToDictionaryAsync(v => (v.RecordId, v.Version), v => v.ContentHash, cancellationToken);
+
+            var now = clock.GetUtcNow().UtcDateTime;
+            var results = new List<WriteResult>(records.Count);
+            var pendingCurrent = new List<(SourceRecord Current, RecordVersion Version)>();
+            foreach (var record in records)
+            {
+                var key = (record.RecordId, record.Version);
+                if (knownVersions.TryGetValue(key, out var storedHash))
+                {
+                    var same = storedHash.AsSpan().SequenceEqual(record.ContentHash);
+                    results.Add(new WriteResult(record.Index, same ? WriteOutcome.UnchangedDuplicate : WriteOutcome.VersionConflict));
+                    continue;
+                }
+
+                current.TryGetValue(record.RecordId, out var existing);
+                if (record.Retracted && existing is null)
+                {
+                    results.Add(new WriteResult(record.Index, WriteOutcome.NotFound));
+                    continue;
+                }
+
+                // A retraction keeps the kind and division of what it retracts.
+                var kind = record.Kind ?? existing!.Kind;
+                var division = record.Retracted ? existing!.Division : record.Division;
+                var nationalId = record.Retracted ? existing!.NationalId : record.NationalId;
+                if (mayWrite(kind, division) is { } denial)
+                {
+                    throw new RecordWriteDeniedException(record.Index, denial);
+                }
+
+                var version = new RecordVersion
+                {
+                    SourceSystem = sourceSystem,
+                    RecordId = record.RecordId,
+                    Version = record.Version,
+                    Kind = kind,
+                    NationalId = nationalId,
+                    Division = division,
+                    Retracted = record.Retracted,
+                    ContentHash = record.ContentHash,
+                    Payload = record.Payload,
+                    Flags = string.Join(',', record.Flags),
+                    BatchId = batchId,
+                    StoredAtUtc = now,
+                };
+                db.RecordVersions.Add(version);
+                knownVersions[key] = record.ContentHash;
+
+                if (existing is not null && existing.Version > record.Version)
+                {
+                    results.Add(new WriteResult(record.Index, WriteOutcome.StoredAsHistory));
+                    continue;
+                }
+
+                if (existing is null)
+                {
+                    existing = new SourceRecord { SourceSystem = sourceSystem, RecordId = record.RecordId };
+                    db.SourceRecords.Add(existing);
+                    current[record.RecordId] = existing;
+                }
+
+                existing.Kind = kind;
+                existing.Version = record.Version;
+                existing.NationalId = nationalId;
+                existing.Division = division;
+                existing.Retracted = record.Retracted;
+                pendingCurrent.Add((existing, version));
+                results.Add(new WriteResult(record.Index, WriteOutcome.Stored));
+            }
+
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(cancellationToken);
+
+            // Version row ids exist only after the insert; point each current view at its row.
+            foreach (var (view, version) in pendingCurrent)
+            {
+                if (view.Version == version.Version)
+                {
+                    view.VersionRowId = version.Id;
+                }
+            }
+
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return results;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}
