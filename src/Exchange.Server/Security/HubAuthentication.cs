@@ -4,6 +4,7 @@ using Exchange.Pki;
 using Exchange.Store;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,14 @@ public static class HubAuthentication
                 options.Events = new CertificateAuthenticationEvents
                 {
                     OnCertificateValidated = AuthenticateAgainstRegistryAsync,
+                    // The handler's default challenge is 403; an unknown or revoked certificate is an
+                    // authentication failure, which gRPC clients see as UNAUTHENTICATED (HTTP 401).
+                    OnChallenge = context =>
+                    {
+                        context.HandleResponse();
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        return Task.CompletedTask;
+                    },
                     OnAuthenticationFailed = context =>
                     {
                         var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Exchange.Authentication");

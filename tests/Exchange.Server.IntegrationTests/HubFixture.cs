@@ -1,0 +1,124 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Exchange.Client;
+using Exchange.Contracts.V1;
+using Exchange.Pki;
+using Exchange.Store;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Exchange.Server.IntegrationTests;
+
+/// <summary>
+/// A real hub: Kestrel on 127.0.0.1 (ephemeral port), TLS with certificates from a CA made for this
+/// fixture, a SQLite store in a temporary folder. One per test class.
+/// </summary>
+public sealed class HubFixture : IAsyncLifetime
+{
+    public const int MaxBatchRecords = 2_000;
+    public const int MaxMessageBytes = 1024 * 1024;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "exchange-tests", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, X509Certificate2> _certificates = new(StringComparer.Ordinal);
+    private WebApplication? _app;
+
+    public static readonly IReadOnlyList<ClientSpec> Clients =
+    [
+        new("ps-gd", "PS Guangdong", ClientRoles.PublicSecurity, "44"),
+        new("hr-gd", "HR Guangdong", ClientRoles.HumanResources, "44"),
+        new("ps-bj", "PS Beijing", ClientRoles.PublicSecurity, "11"),
+        new("hr-bj", "HR Beijing", ClientRoles.HumanResources, "11"),
+        new("hr-national", "HR national", ClientRoles.HumanResources, ""),
+        new("auditor", "Auditor", ClientRoles.Auditor, ""),
+        new("admin", "Admin", ClientRoles.Admin, ""),
+        new("ps-revoked", "PS with a revoked certificate", ClientRoles.PublicSecurity, "44"),
+        new("ps-expired", "PS with an expired certificate", ClientRoles.PublicSecurity, "44"),
+    ];
+
+    public Uri Address { get; private set; } = null!;
+
+    public CertificateAuthority Authority { get; private set; } = null!;
+
+    public IDbContextFactory<ExchangeDbContext> Store => _app!.Services.GetRequiredService<IDbContextFactory<ExchangeDbContext>>();
+
+    public async Task InitializeAsync()
+    {
+        var directory = new CertificateDirectory(Path.Combine(_root, "certs"));
+        Directory.CreateDirectory(directory.ClientsFolder);
+        var now = DateTimeOffset.UtcNow;
+        Authority = CertificateAuthority.Create("Exchange test CA", now.AddDays(-30), now.AddYears(1));
+        Authority.Save(directory.CaCertificate, directory.CaPrivateKey);
+        using (var server = Authority.IssueServerCertificate(["localhost"], [IPAddress.Loopback], now.AddDays(-1), now.AddDays(30)))
+        {
+            CertificateAuthority.SavePkcs12(server, directory.ServerCertificate);
+        }
+
+        _app = HubApplication.Build([], new Dictionary<string, string?>
+        {
+            ["Hub:Port"] = "0",
+            ["Hub:DataDirectory"] = Path.Combine(_root, "data"),
+            ["Hub:CertificateDirectory"] = directory.Root,
+            ["Hub:MaxBatchRecords"] = MaxBatchRecords.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        Address = await HubApplication.StartAsync(_app);
+
+        var registry = _app.Services.GetRequiredService<ClientRegistry>();
+        foreach (var client in Clients)
+        {
+            var certificate = client.Id == "ps-expired"
+                ? Authority.IssueClientCertificate(client.Id, now.AddDays(-20), now.AddDays(-10))
+                : Authority.IssueClientCertificate(client.Id, now.AddDays(-1), now.AddDays(30));
+            _certificates[client.Id] = certificate;
+            await DevelopmentPki.RegisterAsync(registry, Store, client, certificate);
+        }
+
+        await registry.RevokeAsync(_certificates["ps-revoked"].SerialNumber, "test");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Authority.Dispose();
+        foreach (var certificate in _certificates.Values)
+        {
+            certificate.Dispose();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open on some platforms; the temp folder is cleaned by the OS.
+        }
+    }
+
+    public IServiceProvider Services => _app!.Services;
+
+    public X509Certificate2 Certificate(string clientId) => _certificates[clientId];
+
+    /// <summary>A channel authenticating with a registered client's certificate.</summary>
+    public GrpcChannel Channel(string clientId) => Channel(_certificates[clientId]);
+
+    public GrpcChannel Channel(X509Certificate2 certificate) =>
+        HubChannel.Create(Address, certificate, Authority.Certificate, maxMessageBytes: 8 * MaxMessageBytes);
+
+    public RecordService.RecordServiceClient Records(string clientId) => new(Channel(clientId));
+
+    public async Task<int> CountVersionsAsync(string sourceSystem, string recordIdPrefix)
+    {
+        await using var db = await Store.CreateDbContextAsync();
+        return await db.RecordVersions.CountAsync(v => v.SourceSystem == sourceSystem && v.RecordId.StartsWith(recordIdPrefix));
+    }
+}
