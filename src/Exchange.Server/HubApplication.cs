@@ -76,6 +76,7 @@ public static class HubApplication
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<RecordValidator>();
         services.AddSingleton<BatchIngestor>();
+        services.AddSingleton<PushActivity>();
 
         services.AddHubAuthentication();
         services.AddGrpc(ConfigureGrpc);

@@ -15,6 +15,7 @@ namespace Exchange.Server.Services;
 
 public sealed class RecordGrpcService(
     BatchIngestor ingestor,
+    PushActivity activity,
     IDbContextFactory<ExchangeDbContext> contextFactory,
     IOptions<HubOptions> options,
     TimeProvider clock,
@@ -28,6 +29,7 @@ public sealed class RecordGrpcService(
     public override async Task Push(IAsyncStreamReader<PushBatch> requestStream, IServerStreamWriter<PushAck> responseStream, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
+        using var active = activity.Begin();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
 
         // Reading runs ahead of storing by a bounded number of batches: network and disk overlap, and
@@ -46,6 +48,7 @@ public sealed class RecordGrpcService(
             await foreach (var batch in channel.Reader.ReadAllAsync(stop.Token))
             {
                 var ack = await ingestor.IngestAsync(caller, batch, stop.Token);
+                activity.RecordsStored.Add(ack.Stored + ack.StoredAsHistory);
                 await responseStream.WriteAsync(ack, stop.Token);
                 acknowledged++;
             }
