@@ -14,6 +14,17 @@ internal sealed class ClientOptions
     {
         Description = "Address of the hub.",
         DefaultValueFactory = _ => new Uri("https://localhost:5443"),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+            {
+                return uri;
+            }
+
+            result.AddError($"--hub must be an https:// address, not '{text}'.");
+            return null;
+        },
     };
 
     public Option<FileInfo> Cert { get; } = new("--cert")

@@ -32,6 +32,8 @@ public static class HubApplication
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
+        // EF Core logs every command at Information; operators want the hub's own events.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddHubServices();
         builder.WebHost.ConfigureKestrel(ConfigureKestrel);
         configureServices?.Invoke(builder.Services);
