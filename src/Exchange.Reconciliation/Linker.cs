@@ -35,6 +35,10 @@ public sealed class Linker<T>
     public static Linker<T> WithModel(LinkageSpec<T> spec, FellegiSunterModel model, IReadOnlyList<T> population) =>
         new(spec, model, TermFrequencies(spec, population, null), new TrainingReport(0, true, 0, 0, 0));
 
+    /// <summary>Uses a known model with term frequencies looked up elsewhere (the store), one table per comparison.</summary>
+    public static Linker<T> WithModel(LinkageSpec<T> spec, FellegiSunterModel model, Dictionary<string, double>?[] termFrequencies) =>
+        new(spec, model, termFrequencies, new TrainingReport(0, true, 0, 0, 0));
+
     /// <summary>Learns u from random pairs and m, lambda by EM over the candidate pairs.</summary>
     /// <param name="left">Records (deduplication) or the left set (linkage).</param>
     /// <param name="right">The right set for linkage; null for deduplication.</param>

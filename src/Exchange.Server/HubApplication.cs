@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using Exchange.Server.Linking;
 using Exchange.Server.Security;
 using Exchange.Server.Services;
 using Exchange.Store;
@@ -79,6 +80,8 @@ public static class HubApplication
         services.AddSingleton<RecordValidator>();
         services.AddSingleton<BatchIngestor>();
         services.AddSingleton<PushActivity>();
+        services.AddSingleton<LinkageModelProvider>();
+        services.AddSingleton<OnlineLinker>();
 
         services.AddHubAuthentication();
         services.AddGrpc(ConfigureGrpc);

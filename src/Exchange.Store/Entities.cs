@@ -84,6 +84,47 @@ public sealed class SourceRecord
 
     /// <summary>Id of the <see cref="RecordVersion"/> row holding this version (its change cursor).</summary>
     public long VersionRowId { get; set; }
+
+    // Linkage and coverage facts of the current version (see RecordFacts).
+    public string NameKey { get; set; } = string.Empty;
+
+    public string NamePinyin { get; set; } = string.Empty;
+
+    public string SurnamePinyin { get; set; } = string.Empty;
+
+    public int Gender { get; set; }
+
+    public DateOnly? BirthDate { get; set; }
+
+    public string ResidenceDivision { get; set; } = string.Empty;
+
+    public bool Deceased { get; set; }
+
+    public DateOnly? DeathDate { get; set; }
+
+    public int Scheme { get; set; }
+
+    public int EnrollmentStatus { get; set; }
+
+    public DateOnly? StartDate { get; set; }
+
+    public DateOnly? EndDate { get; set; }
+
+    public void Apply(RecordFacts facts)
+    {
+        NameKey = facts.NameKey;
+        NamePinyin = facts.NamePinyin;
+        SurnamePinyin = facts.SurnamePinyin;
+        Gender = facts.Gender;
+        BirthDate = facts.BirthDate;
+        ResidenceDivision = facts.ResidenceDivision;
+        Deceased = facts.Deceased;
+        DeathDate = facts.DeathDate;
+        Scheme = facts.Scheme;
+        EnrollmentStatus = facts.EnrollmentStatus;
+        StartDate = facts.StartDate;
+        EndDate = facts.EndDate;
+    }
 }
 
 /// <summary>One stored version of a source record; never updated or deleted. Its id is the change cursor.</summary>

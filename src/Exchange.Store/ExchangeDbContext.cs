@@ -12,6 +12,16 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
 
     public DbSet<RecordVersion> RecordVersions => Set<RecordVersion>();
 
+    public DbSet<Person> Persons => Set<Person>();
+
+    public DbSet<RecordLink> RecordLinks => Set<RecordLink>();
+
+    public DbSet<ReviewItem> ReviewItems => Set<ReviewItem>();
+
+    public DbSet<BlockingKey> BlockingKeys => Set<BlockingKey>();
+
+    public DbSet<LinkageModelVersion> LinkageModels => Set<LinkageModelVersion>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ClientSystem>(client =>
@@ -43,6 +53,10 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             record.HasIndex(r => new { r.SourceSystem, r.RecordId }).IsUnique();
             record.HasIndex(r => r.NationalId);
             record.HasIndex(r => r.VersionRowId);
+            record.Property(r => r.NameKey).HasMaxLength(64);
+            record.Property(r => r.NamePinyin).HasMaxLength(200);
+            record.Property(r => r.SurnamePinyin).HasMaxLength(32);
+            record.Property(r => r.ResidenceDivision).HasMaxLength(6);
         });
 
         modelBuilder.Entity<RecordVersion>(version =>
@@ -56,6 +70,57 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             version.Property(v => v.BatchId).HasMaxLength(64);
             version.HasIndex(v => new { v.SourceSystem, v.RecordId, v.Version }).IsUnique();
             version.HasIndex(v => new { v.SourceSystem, v.Id });
+        });
+
+        modelBuilder.Entity<Person>(person =>
+        {
+            person.HasKey(p => p.Id);
+            person.Property(p => p.NationalId).HasMaxLength(18);
+            person.Property(p => p.Name).HasMaxLength(64);
+            person.Property(p => p.HukouDivision).HasMaxLength(6);
+            person.Property(p => p.ResidenceDivision).HasMaxLength(6);
+            person.Property(p => p.Division).HasMaxLength(6);
+            person.HasIndex(p => p.NationalId);
+            person.HasIndex(p => p.Division);
+        });
+
+        modelBuilder.Entity<RecordLink>(link =>
+        {
+            link.HasKey(l => l.SourceRecordId);
+            link.Property(l => l.Method).HasMaxLength(32);
+            link.Property(l => l.Levels).HasMaxLength(400);
+            link.Property(l => l.RuleVersion).HasMaxLength(64);
+            link.Property(l => l.DecidedBy).HasMaxLength(64);
+            link.HasIndex(l => l.PersonId);
+            link.HasOne<SourceRecord>().WithOne().HasForeignKey<RecordLink>(l => l.SourceRecordId);
+            link.HasOne<Person>().WithMany().HasForeignKey(l => l.PersonId);
+        });
+
+        modelBuilder.Entity<ReviewItem>(item =>
+        {
+            item.HasKey(r => r.Id);
+            item.Property(r => r.Reason).HasMaxLength(64);
+            item.Property(r => r.Levels).HasMaxLength(400);
+            item.Property(r => r.Division).HasMaxLength(6);
+            item.Property(r => r.Status).HasMaxLength(16);
+            item.Property(r => r.DecidedBy).HasMaxLength(64);
+            item.HasIndex(r => new { r.Status, r.Impact });
+            item.HasIndex(r => r.SourceRecordId);
+        });
+
+        modelBuilder.Entity<BlockingKey>(key =>
+        {
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Key).HasMaxLength(80);
+            key.HasIndex(k => k.Key);
+            key.HasIndex(k => k.SourceRecordId);
+        });
+
+        modelBuilder.Entity<LinkageModelVersion>(model =>
+        {
+            model.HasKey(m => m.Version);
+            model.Property(m => m.Version).ValueGeneratedNever();
+            model.Property(m => m.RuleVersion).HasMaxLength(64);
         });
     }
 }

@@ -13,7 +13,8 @@ public sealed record PendingRecord(
     string Division,
     IReadOnlyList<string> Flags,
     byte[] Payload,
-    byte[] ContentHash);
+    byte[] ContentHash,
+    RecordFacts? Facts = null);
 
 public enum WriteOutcome
 {
@@ -52,7 +53,8 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
         string batchId,
         IReadOnlyList<PendingRecord> records,
         Func<StoredRecordKind, string, string?> mayWrite,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<ExchangeDbContext, IReadOnlyList<SourceRecord>, CancellationToken, Task>? afterWrite = null)
     {
         if (records.Count == 0)
         {
@@ -141,6 +143,11 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
                 existing.NationalId = nationalId;
                 existing.Division = division;
                 existing.Retracted = record.Retracted;
+                if (record.Facts is not null)
+                {
+                    existing.Apply(record.Facts);
+                }
+
                 pendingCurrent.Add((existing, version));
                 results.Add(new WriteResult(record.Index, WriteOutcome.Stored));
             }
@@ -159,6 +166,17 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
 
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
+
+            // Work that must be in the same transaction as the records (linking them to persons), so an
+            // ack means both are stored.
+            if (afterWrite is not null)
+            {
+                var changed = pendingCurrent.Select(p => p.Current).Where(c => c.VersionRowId != 0).Distinct().ToList();
+                await afterWrite(db, changed, cancellationToken);
+                db.ChangeTracker.DetectChanges();
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
             return results;
         }

@@ -19,7 +19,14 @@ internal static class TestRecords
 
     public static DateOnly BirthDate(int n) => new DateOnly(1950, 1, 1).AddDays(n / 500);
 
-    public static RecordEnvelope Register(string recordId, int n, string division = "440106", long version = 1, string name = "张伟")
+    private const string Surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈";
+    private const string GivenCharacters = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲兰飞鹏辉建国红云凤霞宇浩然欣怡子涵晨阳思雨佳琪文博";
+
+    /// <summary>A plausible name that varies with n, as names do in a real register.</summary>
+    public static string Name(int n) =>
+        $"{Surnames[n % Surnames.Length]}{GivenCharacters[(n / Surnames.Length) % GivenCharacters.Length]}{GivenCharacters[(n / 7) % GivenCharacters.Length]}";
+
+    public static RecordEnvelope Register(string recordId, int n, string division = "440106", long version = 1, string? name = null)
     {
         var birth = BirthDate(n);
         return new RecordEnvelope
@@ -29,7 +36,7 @@ internal static class TestRecords
             Register = new RegisterRecord
             {
                 NationalId = NationalId(n, division),
-                Name = name,
+                Name = name ?? Name(n),
                 Gender = Gender.Male,
                 BirthDate = new Date { Year = birth.Year, Month = birth.Month, Day = birth.Day },
                 HukouDivision = division,
@@ -49,7 +56,7 @@ internal static class TestRecords
             Enrollment = new EnrollmentRecord
             {
                 NationalId = NationalId(n, division),
-                Name = "张伟",
+                Name = Name(n),
                 Gender = Gender.Male,
                 BirthDate = new Date { Year = birth.Year, Month = birth.Month, Day = birth.Day },
                 InsuredDivision = division,

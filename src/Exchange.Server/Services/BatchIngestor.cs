@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Exchange.Contracts.V1;
+using Exchange.Names;
+using Exchange.Server.Linking;
 using Exchange.Server.Security;
 using Exchange.Store;
 using Exchange.Validation;
@@ -13,6 +15,7 @@ namespace Exchange.Server.Services;
 public sealed class BatchIngestor(
     RecordValidator validator,
     RecordWriter writer,
+    OnlineLinker linker,
     IOptions<HubOptions> options,
     ILogger<BatchIngestor> logger)
 {
@@ -57,13 +60,15 @@ public sealed class BatchIngestor(
                 checkedRecord.Division,
                 checkedRecord.Flags,
                 payload,
-                SHA256.HashData(payload)));
+                SHA256.HashData(payload),
+                FactsOf(envelope)));
         }
 
         IReadOnlyList<WriteResult> written;
         try
         {
-            written = await writer.WriteBatchAsync(caller.ClientId, batch.BatchId, pending, (kind, division) => MayWrite(caller, kind, division), cancellationToken);
+            written = await writer.WriteBatchAsync(
+                caller.ClientId, batch.BatchId, pending, (kind, division) => MayWrite(caller, kind, division), cancellationToken, linker.LinkAsync);
         }
         catch (RecordWriteDeniedException denied)
         {
@@ -123,6 +128,33 @@ public sealed class BatchIngestor(
         return DivisionCode.IsWithin(division, caller.RegionScope)
             ? null
             : $"Division {division} is outside the client's region scope '{caller.RegionScope}'.";
+    }
+
+    private static RecordFacts? FactsOf(RecordEnvelope envelope)
+    {
+        static DateOnly? Day(Date? date) => date is null ? null : new DateOnly(date.Year, date.Month, date.Day);
+
+        switch (envelope.BodyCase)
+        {
+            case RecordEnvelope.BodyOneofCase.Register:
+            {
+                var r = envelope.Register;
+                var name = ChineseName.Normalize(r.Name);
+                return new RecordFacts(name, ChineseName.ToPinyin(name), ChineseName.SurnamePinyin(name), (int)r.Gender, Day(r.BirthDate),
+                    r.ResidenceDivision, r.VitalStatus == VitalStatus.Deceased, Day(r.DeathDate), 0, 0, null, null);
+            }
+
+            case RecordEnvelope.BodyOneofCase.Enrollment:
+            {
+                var e = envelope.Enrollment;
+                var name = ChineseName.Normalize(e.Name);
+                return new RecordFacts(name, ChineseName.ToPinyin(name), ChineseName.SurnamePinyin(name), (int)e.Gender, Day(e.BirthDate),
+                    string.Empty, false, null, (int)e.Scheme, (int)e.Status, Day(e.StartDate), Day(e.EndDate));
+            }
+
+            default:
+                return null;
+        }
     }
 
     private static void Reject(RecordResult result, string field, string code, string description)

@@ -1,0 +1,152 @@
+namespace Exchange.Store;
+
+/// <summary>
+/// The facts of a record's current version that linkage and the coverage answers need, kept as columns
+/// (the full record stays in the version payload).
+/// </summary>
+public sealed record RecordFacts(
+    string NameKey,
+    string NamePinyin,
+    string SurnamePinyin,
+    int Gender,
+    DateOnly? BirthDate,
+    string ResidenceDivision,
+    bool Deceased,
+    DateOnly? DeathDate,
+    int Scheme,
+    int EnrollmentStatus,
+    DateOnly? StartDate,
+    DateOnly? EndDate);
+
+/// <summary>A person as the hub reconciles it. The id is stable: merges leave the absorbed id pointing at the survivor.</summary>
+public sealed class Person
+{
+    public long Id { get; set; }
+
+    /// <summary>Survivorship: from the register record when there is one, else from the latest enrollment.</summary>
+    public string NationalId { get; set; } = string.Empty;
+
+    public string Name { get; set; } = string.Empty;
+
+    public int Gender { get; set; }
+
+    public DateOnly? BirthDate { get; set; }
+
+    public string HukouDivision { get; set; } = string.Empty;
+
+    public string ResidenceDivision { get; set; } = string.Empty;
+
+    /// <summary>The division that places the person in a region scope (hukou, else insuring division).</summary>
+    public string Division { get; set; } = string.Empty;
+
+    /// <summary>False: only enrollments know this person ("unknown to register").</summary>
+    public bool InRegister { get; set; }
+
+    public bool Deceased { get; set; }
+
+    public DateOnly? DeathDate { get; set; }
+
+    public int RecordCount { get; set; }
+
+    /// <summary>Set when a human merged this person into another.</summary>
+    public long? MergedIntoId { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime UpdatedAtUtc { get; set; }
+}
+
+/// <summary>Which person a source record is linked to, and why. Exactly one per current record.</summary>
+public sealed class RecordLink
+{
+    /// <summary>The <see cref="SourceRecord"/> id.</summary>
+    public long SourceRecordId { get; set; }
+
+    public long PersonId { get; set; }
+
+    /// <summary>"auto" (above the upper threshold), "new" (no close candidate), "new-pending-review",
+    /// "confirmed", "split", "merged" (human decisions).</summary>
+    public string Method { get; set; } = string.Empty;
+
+    /// <summary>Match weight (log2 odds) against the best candidate; NaN when there was none.</summary>
+    public double Weight { get; set; }
+
+    /// <summary>Per-field agreement levels against the best candidate, e.g. "national_id=exact;name=same pinyin".</summary>
+    public string Levels { get; set; } = string.Empty;
+
+    /// <summary>The source record the best candidate was, if any.</summary>
+    public long? MatchedSourceRecordId { get; set; }
+
+    public string RuleVersion { get; set; } = string.Empty;
+
+    public int ModelVersion { get; set; }
+
+    public DateTime LinkedAtUtc { get; set; }
+
+    /// <summary>A human decided this link: re-linking never changes it.</summary>
+    public bool Sticky { get; set; }
+
+    public string? DecidedBy { get; set; }
+}
+
+/// <summary>An uncertain or conflicting link waiting for a human.</summary>
+public sealed class ReviewItem
+{
+    public long Id { get; set; }
+
+    public long SourceRecordId { get; set; }
+
+    /// <summary>The person the record may belong to (uncertain) or whose ID it carries (conflict).</summary>
+    public long CandidatePersonId { get; set; }
+
+    /// <summary>"uncertain" or "national-id-of-another-person".</summary>
+    public string Reason { get; set; } = string.Empty;
+
+    public double Weight { get; set; }
+
+    public string Levels { get; set; } = string.Empty;
+
+    /// <summary>Higher first: a register person, an active pension enrollment and a near-threshold score matter most.</summary>
+    public double Impact { get; set; }
+
+    /// <summary>Division of the record, for region scoping.</summary>
+    public string Division { get; set; } = string.Empty;
+
+    /// <summary>"open", "confirmed", "rejected" or "obsolete" (the record changed since).</summary>
+    public string Status { get; set; } = "open";
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime? DecidedAtUtc { get; set; }
+
+    public string? DecidedBy { get; set; }
+}
+
+/// <summary>One blocking key of a current record: records sharing a key are compared.</summary>
+public sealed class BlockingKey
+{
+    public long Id { get; set; }
+
+    public required string Key { get; set; }
+
+    public long SourceRecordId { get; set; }
+}
+
+/// <summary>A trained linkage model; the newest is used for online linking.</summary>
+public sealed class LinkageModelVersion
+{
+    public int Version { get; set; }
+
+    public string RuleVersion { get; set; } = string.Empty;
+
+    /// <summary>m, u and lambda as JSON.</summary>
+    public string Parameters { get; set; } = string.Empty;
+
+    public double UpperThreshold { get; set; }
+
+    public double LowerThreshold { get; set; }
+
+    public DateTime TrainedAtUtc { get; set; }
+
+    public long TrainedOnRecords { get; set; }
+}
