@@ -54,6 +54,7 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             record.HasIndex(r => r.NationalId);
             record.HasIndex(r => r.VersionRowId);
             record.Property(r => r.NameKey).HasMaxLength(64);
+            record.HasIndex(r => r.NameKey);
             record.Property(r => r.NamePinyin).HasMaxLength(200);
             record.Property(r => r.SurnamePinyin).HasMaxLength(32);
             record.Property(r => r.ResidenceDivision).HasMaxLength(6);
@@ -110,9 +111,9 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
 
         modelBuilder.Entity<BlockingKey>(key =>
         {
-            key.HasKey(k => k.Id);
+            // No surrogate id: inserts need no generated value read back, and the key index is the table.
+            key.HasKey(k => new { k.Key, k.SourceRecordId });
             key.Property(k => k.Key).HasMaxLength(80);
-            key.HasIndex(k => k.Key);
             key.HasIndex(k => k.SourceRecordId);
         });
 

@@ -125,8 +125,6 @@ public sealed class ReviewItem
 /// <summary>One blocking key of a current record: records sharing a key are compared.</summary>
 public sealed class BlockingKey
 {
-    public long Id { get; set; }
-
     public required string Key { get; set; }
 
     public long SourceRecordId { get; set; }

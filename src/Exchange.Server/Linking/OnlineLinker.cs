@@ -196,7 +196,8 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         ExchangeDbContext db, IEnumerable<PersonRecord> batch, IEnumerable<PersonRecord> candidates, CancellationToken cancellationToken)
     {
         var names = batch.Concat(candidates).Select(r => r.Name).Where(n => n.Length > 0).Distinct().ToList();
-        var total = Math.Max(1, await db.SourceRecords.CountAsync(r => !r.Retracted, cancellationToken));
+        // The highest record id approximates the population size without counting it on every batch.
+        var total = Math.Max(1, await db.SourceRecords.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 1);
         var counts = await ChunkedAsync(names, chunk => db.SourceRecords.Where(r => !r.Retracted && chunk.Contains(r.NameKey))
             .GroupBy(r => r.NameKey).Select(g => new { Name = g.Key, Count = g.Count() }).ToListAsync(cancellationToken));
         var frequencies = new Dictionary<string, double>?[PersonLinkage.Spec.Comparisons.Count];

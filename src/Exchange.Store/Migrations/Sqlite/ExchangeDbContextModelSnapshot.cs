@@ -19,21 +19,14 @@ namespace Exchange.Store.Migrations.Sqlite
 
             modelBuilder.Entity("Exchange.Store.BlockingKey", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Key")
-                        .IsRequired()
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("SourceRecordId")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("Key");
+                    b.HasKey("Key", "SourceRecordId");
 
                     b.HasIndex("SourceRecordId");
 
@@ -462,6 +455,8 @@ namespace Exchange.Store.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NameKey");
 
                     b.HasIndex("NationalId");
 

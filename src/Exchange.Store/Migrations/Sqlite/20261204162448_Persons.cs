@@ -99,14 +99,12 @@ namespace Exchange.Store.Migrations.Sqlite
                 name: "BlockingKeys",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
                     Key = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
                     SourceRecordId = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_BlockingKeys", x => x.Id);
+                    table.PrimaryKey("PK_BlockingKeys", x => new { x.Key, x.SourceRecordId });
                 });
 
             migrationBuilder.CreateTable(
@@ -209,9 +207,9 @@ namespace Exchange.Store.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_BlockingKeys_Key",
-                table: "BlockingKeys",
-                column: "Key");
+                name: "IX_SourceRecords_NameKey",
+                table: "SourceRecords",
+                column: "NameKey");
 
             migrationBuilder.CreateIndex(
                 name: "IX_BlockingKeys_SourceRecordId",
@@ -261,6 +259,10 @@ namespace Exchange.Store.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Persons");
+
+            migrationBuilder.DropIndex(
+                name: "IX_SourceRecords_NameKey",
+                table: "SourceRecords");
 
             migrationBuilder.DropColumn(
                 name: "BirthDate",

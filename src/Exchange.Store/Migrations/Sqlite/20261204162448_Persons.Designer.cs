@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Exchange.Store.Migrations.Sqlite
 {
     [DbContext(typeof(ExchangeDbContext))]
-    [Migration("20261204160414_Persons")]
+    [Migration("20261204162448_Persons")]
     partial class Persons
     {
         /// <inheritdoc />
@@ -22,21 +22,14 @@ namespace Exchange.Store.Migrations.Sqlite
 
             modelBuilder.Entity("Exchange.Store.BlockingKey", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Key")
-                        .IsRequired()
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("SourceRecordId")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("Key");
+                    b.HasKey("Key", "SourceRecordId");
 
                     b.HasIndex("SourceRecordId");
 
@@ -465,6 +458,8 @@ namespace Exchange.Store.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NameKey");
 
                     b.HasIndex("NationalId");
 
