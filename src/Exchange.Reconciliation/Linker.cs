@@ -7,7 +7,11 @@ public readonly record struct PairScore(long Pair, double Weight)
 }
 
 /// <summary>What training learned, for reports and explanations.</summary>
-public sealed record TrainingReport(int Iterations, bool Converged, long CandidatePairs, int DistinctPatterns, long RandomPairsForU);
+public sealed record TrainingReport(int Iterations, bool Converged, long CandidatePairs, int DistinctPatterns, long RandomPairsForU)
+{
+    /// <summary>The match share among candidate pairs that EM converged to.</summary>
+    public double CandidateLambda { get; init; }
+}
 
 /// <summary>
 /// Trains a Fellegi-Sunter model on the data itself and scores pairs with it. u comes from random pairs
@@ -138,8 +142,12 @@ public sealed class Linker<T>
             converged = change < 1e-7;
         }
 
-        var model = new FellegiSunterModel(comparisons.Select(c => c.Name).ToList(), m, u, lambda);
-        var report = new TrainingReport(iterations, converged, candidatePairs.Count, patterns.Count, samples);
+        // EM's lambda is the match share among candidate pairs; u came from random pairs, so the prior that
+        // goes with it is the chance that two random records match (Splink's
+        // probability_two_random_records_match): the expected matches over all possible pairs.
+        var randomPairLambda = Math.Clamp(lambda * candidatePairs.Count / Math.Max(1, possible), 1e-12, 0.5);
+        var model = new FellegiSunterModel(comparisons.Select(c => c.Name).ToList(), m, u, randomPairLambda);
+        var report = new TrainingReport(iterations, converged, candidatePairs.Count, patterns.Count, samples) { CandidateLambda = lambda };
         return new Linker<T>(spec, model, TermFrequencies(spec, left, right), report);
     }
 
