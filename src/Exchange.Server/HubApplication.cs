@@ -43,6 +43,7 @@ public static class HubApplication
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcService<RecordGrpcService>();
+        app.MapGrpcService<PersonGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
@@ -82,6 +83,8 @@ public static class HubApplication
         services.AddSingleton<PushActivity>();
         services.AddSingleton<LinkageModelProvider>();
         services.AddSingleton<OnlineLinker>();
+        services.AddSingleton<LinkDecisions>();
+        services.AddSingleton<Relinker>();
 
         services.AddHubAuthentication();
         services.AddGrpc(ConfigureGrpc);

@@ -46,6 +46,29 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
     // SQLite has one writer at a time; serializing here keeps read-then-write decisions consistent too.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
+    /// <summary>
+    /// Runs other store changes (human link decisions, a re-link) under the same single-writer lock and in
+    /// one transaction, so they never interleave with a batch being linked.
+    /// </summary>
+    public async Task<T> RunExclusiveAsync<T>(Func<ExchangeDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var result = await work(db, cancellationToken);
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <param name="mayWrite">Decides, from a record's kind and division, whether the caller may write it
     /// (needed for retractions, whose kind and division are those already stored).</param>
     public async Task<IReadOnlyList<WriteResult>> WriteBatchAsync(

@@ -103,14 +103,25 @@ public sealed class PersonMatcher(Linker<PersonRecord> linker, Thresholds thresh
 /// <summary>A whole-set assignment of records to persons, as the batch re-link and the quality tests use it.</summary>
 public sealed record PersonAssignment(long[] PersonOf, MatchDecision[] Decisions, BlockingReport Blocking);
 
+/// <summary>Human decisions and existing ids a batch assignment must respect.</summary>
+/// <param name="StickyPerson">The person a human put a record in, if any: kept as is.</param>
+/// <param name="ExcludedPersons">Persons a human said a record is not.</param>
+/// <param name="PreferredId">The record's current person id, reused for the person it founds when still free, so ids stay stable.</param>
+/// <param name="NewId">A fresh person id.</param>
+public sealed record AssignmentConstraints(
+    Func<int, long?> StickyPerson,
+    Func<int, IReadOnlySet<long>?> ExcludedPersons,
+    Func<int, long?> PreferredId,
+    Func<long> NewId);
+
 public static class PersonClustering
 {
     /// <summary>
     /// Assigns every record to a person by the online rule, in a fixed order: register records first
-    /// (they found persons), then enrollments with an ID, then enrollments without.
-    /// Person ids are the index of the record that founded the person.
+    /// (they found persons), then enrollments with an ID, then enrollments without. Without constraints,
+    /// person ids are the index of the record that founded the person.
     /// </summary>
-    public static PersonAssignment Assign(IReadOnlyList<PersonRecord> records, PersonMatcher matcher)
+    public static PersonAssignment Assign(IReadOnlyList<PersonRecord> records, PersonMatcher matcher, AssignmentConstraints? constraints = null)
     {
         var (pairs, report) = Blocking.Dedupe(records, PersonLinkage.Spec);
         var neighbours = new List<int>[records.Count];
@@ -120,19 +131,45 @@ public static class PersonClustering
             (neighbours[Blocking.Right(pair)] ??= []).Add(Blocking.Left(pair));
         }
 
+        var personOf = new long[records.Count];
+        Array.Fill(personOf, long.MinValue);
+        var decisions = new MatchDecision[records.Count];
+        var usedIds = new HashSet<long>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (constraints?.StickyPerson(i) is { } sticky)
+            {
+                personOf[i] = sticky;
+                usedIds.Add(sticky);
+            }
+        }
+
         var order = Enumerable.Range(0, records.Count)
+            .Where(i => personOf[i] == long.MinValue)
             .OrderBy(i => records[i].Role == RecordRole.Register ? 0 : records[i].NationalId.Length > 0 ? 1 : 2)
             .ThenBy(i => i)
             .ToArray();
-        var personOf = new long[records.Count];
-        Array.Fill(personOf, -1);
-        var decisions = new MatchDecision[records.Count];
         foreach (var i in order)
         {
-            var candidates = (neighbours[i] ?? []).Where(j => personOf[j] >= 0).Select(j => new Candidate(records[j], personOf[j]));
-            var decision = matcher.Decide(records[i], candidates);
+            var candidates = (neighbours[i] ?? []).Where(j => personOf[j] != long.MinValue).Select(j => new Candidate(records[j], personOf[j]));
+            var decision = matcher.Decide(records[i], candidates, constraints?.ExcludedPersons(i));
+            long person;
+            if (decision.PersonId is { } linked)
+            {
+                person = linked;
+            }
+            else if (constraints is null)
+            {
+                person = i;
+            }
+            else
+            {
+                person = constraints.PreferredId(i) is { } preferred && !usedIds.Contains(preferred) ? preferred : constraints.NewId();
+            }
+
+            usedIds.Add(person);
             decisions[i] = decision;
-            personOf[i] = decision.PersonId ?? i;
+            personOf[i] = person;
         }
 
         return new PersonAssignment(personOf, decisions, report);

@@ -21,11 +21,25 @@ public sealed class LinkageModelProvider
 
         var stored = await db.LinkageModels.OrderByDescending(m => m.Version).FirstOrDefaultAsync(cancellationToken);
         var active = stored is null
-            ? new ActiveModel(0, DefaultPersonModel.Load(), PersonLinkage.DefaultThresholds)
+            ? new ActiveModel(0, DefaultModel.Value, PersonLinkage.DefaultThresholds)
             : new ActiveModel(stored.Version, ModelSerializer.FromJson(stored.Parameters), new Thresholds(stored.UpperThreshold, stored.LowerThreshold));
         _current = active;
         return active;
     }
+
+    /// <summary>A specific version (0 = the shipped default), for explaining links made with it.</summary>
+    public async Task<FellegiSunterModel> GetVersionAsync(ExchangeDbContext db, int version, CancellationToken cancellationToken)
+    {
+        if (version == 0)
+        {
+            return DefaultModel.Value;
+        }
+
+        var stored = await db.LinkageModels.SingleOrDefaultAsync(m => m.Version == version, cancellationToken);
+        return stored is null ? DefaultModel.Value : ModelSerializer.FromJson(stored.Parameters);
+    }
+
+    private static readonly Lazy<FellegiSunterModel> DefaultModel = new(DefaultPersonModel.Load);
 
     /// <summary>Called after a re-link stored a new version.</summary>
     public void Invalidate() => _current = null;

@@ -174,7 +174,7 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         }
     }
 
-    private static ReviewItem Review(SourceRecord source, long candidatePerson, string reason, MatchDecision decision, DateTime now)
+    internal static ReviewItem Review(SourceRecord source, long candidatePerson, string reason, MatchDecision decision, DateTime now)
     {
         var activePension = source.Kind == StoredRecordKind.Enrollment && source.EnrollmentStatus == 1 && source.Scheme is 1 or 2;
         var probability = double.IsNaN(decision.Weight) ? 0 : FellegiSunterModel.Probability(decision.Weight);

@@ -16,6 +16,8 @@ public static class HubPolicies
 {
     public const string PushRecords = "records.push";
     public const string ReadRecords = "records.read";
+    public const string ReviewLinks = "links.review";
+    public const string Relink = "links.relink";
 }
 
 public static class HubAuthentication
@@ -62,7 +64,10 @@ public static class HubAuthentication
             // Any endpoint not named below (health, reflection) still needs a registered client.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(HubPolicies.PushRecords, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources))
-            .AddPolicy(HubPolicies.ReadRecords, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources));
+            .AddPolicy(HubPolicies.ReadRecords, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources))
+            // Reviewing links is ministry work on ministry data; re-linking the whole store is an operator's job.
+            .AddPolicy(HubPolicies.ReviewLinks, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources))
+            .AddPolicy(HubPolicies.Relink, p => p.RequireRole(ClientRoles.Admin));
         return services;
     }
 

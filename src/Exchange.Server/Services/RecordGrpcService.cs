@@ -161,7 +161,7 @@ public sealed class RecordGrpcService(
         _ => new RpcException(new Grpc.Core.Status(StatusCode.Internal, "The batch could not be stored; it was not acknowledged and may be resent.")),
     };
 
-    private static StoredRecord ToStoredRecord(RecordVersion row, bool current)
+    internal static StoredRecord ToStoredRecord(RecordVersion row, bool current)
     {
         var stored = new StoredRecord
         {

@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace Exchange.Bench;
+
+/// <summary>Entry point: parses the command line by hand (no new packages) and runs one benchmark.</summary>
+internal static class Program
+{
+    private const string Usage = """
+        Usage: exchange-bench linkage [--records N] [--seed S] [--people P] [--out FILE]
+
+          --records N   current records (register + enrollment) to link, about; default 1000000
+          --seed S      generator seed; default 1
+          --people P    generate exactly P people instead of sizing from --records
+          --out FILE    Markdown report; default bench/results-linkage.md (folder created)
+        """;
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] != "linkage")
+        {
+            Console.Error.WriteLine($"Unknown command '{args[0]}'.");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        LinkageOptions options;
+        try
+        {
+            options = ParseLinkage(args.AsSpan(1));
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        using var progress = new Progress();
+        var result = LinkageBenchmark.Run(options, progress);
+        var markdown = LinkageReport.ToMarkdown(result);
+        var outPath = Path.GetFullPath(options.Out);
+        Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+        File.WriteAllText(outPath, markdown);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Console.WriteLine($"Written to {outPath}");
+        return 0;
+    }
+
+    private static LinkageOptions ParseLinkage(ReadOnlySpan<string> args)
+    {
+        var options = new LinkageOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (i + 1 >= args.Length)
+            {
+                throw new FormatException($"{name} needs a value.");
+            }
+
+            var value = args[++i];
+            options = name switch
+            {
+                "--records" => options with { Records = PositiveInt(name, value) },
+                "--seed" => options with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--people" => options with { People = PositiveInt(name, value) },
+                "--out" => options with { Out = value },
+                _ => throw new FormatException($"Unknown option '{name}'."),
+            };
+        }
+
+        return options;
+    }
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new FormatException($"{name} must be a positive whole number, not '{value}'.");
+}
+
+/// <summary>What the linkage benchmark runs on.</summary>
+internal sealed record LinkageOptions
+{
+    public int Records { get; init; } = 1_000_000;
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>When set, the exact number of people to generate (reproduces a test's data set).</summary>
+    public int? People { get; init; }
+
+    public string Out { get; init; } = Path.Combine("bench", "results-linkage.md");
+}

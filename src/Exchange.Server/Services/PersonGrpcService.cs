@@ -1,0 +1,281 @@
+using Exchange.Contracts.V1;
+using Exchange.Reconciliation;
+using Exchange.Reconciliation.Persons;
+using Exchange.Server.Linking;
+using Exchange.Server.Security;
+using Exchange.Store;
+using Exchange.Validation;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Exchange.Server.Services;
+
+public sealed class PersonGrpcService(
+    IDbContextFactory<ExchangeDbContext> contextFactory,
+    LinkageModelProvider models,
+    LinkDecisions decisions,
+    Relinker relinker) : PersonService.PersonServiceBase
+{
+    private const int DefaultReviewItems = 100;
+    private const int MaxReviewItems = 10_000;
+
+    [Authorize(Policy = HubPolicies.ReviewLinks)]
+    public override async Task<GetPersonResponse> GetPerson(GetPersonRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
+        var person = await db.Persons.SingleOrDefaultAsync(p => p.Id == request.PersonId, context.CancellationToken)
+            ?? throw NotFound($"No person {request.PersonId}.");
+        var rows = await (
+                from link in db.RecordLinks
+                join record in db.SourceRecords on link.SourceRecordId equals record.Id
+                join version in db.RecordVersions on record.VersionRowId equals version.Id
+                where link.PersonId == person.Id && !record.Retracted
+                orderby record.Kind, record.SourceSystem, record.RecordId
+                select new { link, record, version })
+            .ToListAsync(context.CancellationToken);
+        var visible = rows.Where(r => DivisionCode.IsWithin(r.record.Division, caller.RegionScope)).ToList();
+        if (visible.Count == 0 && !DivisionCode.IsWithin(person.Division, caller.RegionScope))
+        {
+            throw RpcErrors.PermissionDenied($"Person {person.Id} is outside the client's region scope '{caller.RegionScope}'.");
+        }
+
+        var response = new GetPersonResponse { Person = ToMessage(person) };
+        foreach (var row in visible)
+        {
+            response.Records.Add(new LinkedRecord
+            {
+                Record = RecordGrpcService.ToStoredRecord(row.version, current: true),
+                Link = await ExplainAsync(db, row.link, row.record, context.CancellationToken),
+            });
+        }
+
+        return response;
+    }
+
+    [Authorize(Policy = HubPolicies.ReviewLinks)]
+    public override async Task<LinkExplanation> ExplainRecord(ExplainRecordRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
+        var record = await FindRecordAsync(db, caller, request.SourceSystem, request.RecordId, context.CancellationToken);
+        var link = await db.RecordLinks.SingleOrDefaultAsync(l => l.SourceRecordId == record.Id, context.CancellationToken)
+            ?? throw NotFound("The record is not linked (it is retracted).");
+        return await ExplainAsync(db, link, record, context.CancellationToken);
+    }
+
+    [Authorize(Policy = HubPolicies.ReviewLinks)]
+    public override async Task ListReviewItems(ListReviewItemsRequest request, IServerStreamWriter<Contracts.V1.ReviewItem> responseStream, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        var scope = RegionScopes.Resolve(caller, request.DivisionPrefix, "division_prefix");
+        if (request.MaxItems is < 0 or > MaxReviewItems)
+        {
+            throw RpcErrors.InvalidArgument("max_items", $"At most {MaxReviewItems} items per call.");
+        }
+
+        await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
+        var items = await (
+                from item in db.ReviewItems
+                join record in db.SourceRecords on item.SourceRecordId equals record.Id
+                join link in db.RecordLinks on record.Id equals link.SourceRecordId
+                where item.Status == "open" && item.Division.StartsWith(scope)
+                orderby item.Impact descending, item.Id
+                select new { item, record.SourceSystem, record.RecordId, link.PersonId })
+            .Take(request.MaxItems == 0 ? DefaultReviewItems : request.MaxItems)
+            .ToListAsync(context.CancellationToken);
+        var active = await models.GetAsync(db, context.CancellationToken);
+        foreach (var row in items)
+        {
+            var message = new Contracts.V1.ReviewItem
+            {
+                ReviewId = row.item.Id,
+                Reason = row.item.Reason == "uncertain" ? ReviewReason.Uncertain : ReviewReason.NationalIdOfAnotherPerson,
+                SourceSystem = row.SourceSystem,
+                RecordId = row.RecordId,
+                CurrentPersonId = row.PersonId,
+                CandidatePersonId = row.item.CandidatePersonId,
+                MatchWeight = row.item.Weight,
+                MatchProbability = FellegiSunterModel.Probability(row.item.Weight),
+                Impact = row.item.Impact,
+                CreatedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(row.item.CreatedAtUtc, DateTimeKind.Utc)),
+            };
+            message.Fields.AddRange(Fields(row.item.Levels, active.Model));
+            await responseStream.WriteAsync(message, context.CancellationToken);
+        }
+    }
+
+    [Authorize(Policy = HubPolicies.ReviewLinks)]
+    public override async Task<LinkExplanation> DecideReview(DecideReviewRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        if (request.Decision is not (ReviewDecision.Confirm or ReviewDecision.Reject))
+        {
+            throw RpcErrors.InvalidArgument("decision", "The decision must be CONFIRM or REJECT.");
+        }
+
+        var recordId = await RunDecisionAsync(() => decisions.DecideReviewAsync(
+            request.ReviewId, request.Decision == ReviewDecision.Confirm, caller.ClientId, item => DivisionCode.IsWithin(item.Division, caller.RegionScope), context.CancellationToken));
+        return await ExplainByIdAsync(recordId, context.CancellationToken);
+    }
+
+    [Authorize(Policy = HubPolicies.ReviewLinks)]
+    public override async Task<LinkExplanation> SplitRecord(SplitRecordRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        long recordId;
+        await using (var db = await contextFactory.CreateDbContextAsync(context.CancellationToken))
+        {
+            recordId = (await FindRecordAsync(db, caller, request.SourceSystem, request.RecordId, context.CancellationToken)).Id;
+        }
+
+        await RunDecisionAsync(() => decisions.SplitAsync(recordId, caller.ClientId, context.CancellationToken));
+        return await ExplainByIdAsync(recordId, context.CancellationToken);
+    }
+
+    [Authorize(Policy = HubPolicies.ReviewLinks)]
+    public override async Task<MergePersonsResponse> MergePersons(MergePersonsRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
+        foreach (var id in new[] { request.FromPersonId, request.IntoPersonId })
+        {
+            var person = await db.Persons.SingleOrDefaultAsync(p => p.Id == id, context.CancellationToken) ?? throw NotFound($"No person {id}.");
+            if (!DivisionCode.IsWithin(person.Division, caller.RegionScope))
+            {
+                throw RpcErrors.PermissionDenied($"Person {id} is outside the client's region scope '{caller.RegionScope}'.");
+            }
+        }
+
+        var moved = await RunDecisionAsync(() => decisions.MergeAsync(request.FromPersonId, request.IntoPersonId, caller.ClientId, context.CancellationToken));
+        await using var after = await contextFactory.CreateDbContextAsync(context.CancellationToken);
+        var survivor = await after.Persons.SingleAsync(p => p.Id == request.IntoPersonId, context.CancellationToken);
+        return new MergePersonsResponse { Person = ToMessage(survivor), RecordsMoved = moved };
+    }
+
+    [Authorize(Policy = HubPolicies.Relink)]
+    public override async Task<RelinkResponse> Relink(RelinkRequest request, ServerCallContext context)
+    {
+        if (request.UpperThreshold is < 0 or >= 1 || request.LowerThreshold is < 0 or >= 1)
+        {
+            throw RpcErrors.InvalidArgument("upper_threshold", "Thresholds are probabilities between 0 and 1 (0 keeps the current one).");
+        }
+
+        try
+        {
+            return await relinker.RunAsync(request.DryRun, request.UpperThreshold, request.LowerThreshold, context.CancellationToken);
+        }
+        catch (ArgumentException exception)
+        {
+            throw RpcErrors.InvalidArgument("lower_threshold", exception.Message);
+        }
+    }
+
+    private static async Task<T> RunDecisionAsync<T>(Func<Task<T>> decision)
+    {
+        try
+        {
+            return await decision();
+        }
+        catch (LinkDecisionException exception)
+        {
+            throw exception.NotFound ? NotFound(exception.Message) : new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, exception.Message));
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            throw RpcErrors.PermissionDenied(exception.Message);
+        }
+    }
+
+    private async Task<LinkExplanation> ExplainByIdAsync(long sourceRecordId, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.SourceRecords.SingleAsync(r => r.Id == sourceRecordId, cancellationToken);
+        var link = await db.RecordLinks.SingleAsync(l => l.SourceRecordId == sourceRecordId, cancellationToken);
+        return await ExplainAsync(db, link, record, cancellationToken);
+    }
+
+    private static async Task<SourceRecord> FindRecordAsync(ExchangeDbContext db, CallerIdentity caller, string sourceSystem, string recordId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(sourceSystem) || string.IsNullOrEmpty(recordId))
+        {
+            throw RpcErrors.InvalidArgument(string.IsNullOrEmpty(sourceSystem) ? "source_system" : "record_id", "Both source_system and record_id are required.");
+        }
+
+        var record = await db.SourceRecords.SingleOrDefaultAsync(r => r.SourceSystem == sourceSystem && r.RecordId == recordId, cancellationToken)
+            ?? throw NotFound($"No record {sourceSystem}/{recordId}.");
+        return DivisionCode.IsWithin(record.Division, caller.RegionScope)
+            ? record
+            : throw RpcErrors.PermissionDenied($"Record {sourceSystem}/{recordId} is outside the client's region scope '{caller.RegionScope}'.");
+    }
+
+    private async Task<LinkExplanation> ExplainAsync(ExchangeDbContext db, RecordLink link, SourceRecord record, CancellationToken cancellationToken)
+    {
+        var model = await models.GetVersionAsync(db, link.ModelVersion, cancellationToken);
+        var explanation = new LinkExplanation
+        {
+            SourceSystem = record.SourceSystem,
+            RecordId = record.RecordId,
+            PersonId = link.PersonId,
+            Method = link.Method,
+            MatchWeight = link.Weight,
+            MatchProbability = link.MatchedSourceRecordId is null ? 0 : FellegiSunterModel.Probability(link.Weight),
+            RuleVersion = link.RuleVersion,
+            ModelVersion = link.ModelVersion,
+            LinkedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(link.LinkedAtUtc, DateTimeKind.Utc)),
+            Sticky = link.Sticky,
+            DecidedBy = link.DecidedBy ?? string.Empty,
+        };
+        explanation.Fields.AddRange(Fields(link.Levels, model));
+        if (link.MatchedSourceRecordId is { } matchedId
+            && await db.SourceRecords.Where(r => r.Id == matchedId).Select(r => new { r.SourceSystem, r.RecordId }).SingleOrDefaultAsync(cancellationToken) is { } matched)
+        {
+            explanation.MatchedSourceSystem = matched.SourceSystem;
+            explanation.MatchedRecordId = matched.RecordId;
+        }
+
+        return explanation;
+    }
+
+    private static IEnumerable<FieldAgreement> Fields(string levels, FellegiSunterModel model)
+    {
+        if (levels.Length == 0)
+        {
+            yield break;
+        }
+
+        var comparisons = PersonLinkage.Spec.Comparisons;
+        foreach (var part in levels.Split(';'))
+        {
+            var (field, level) = (part[..part.IndexOf('=')], part[(part.IndexOf('=') + 1)..]);
+            var c = comparisons.ToList().FindIndex(x => x.Name == field);
+            var index = c < 0 ? -1 : comparisons[c].Levels.ToList().IndexOf(level);
+            yield return new FieldAgreement { Field = field, Level = level, Weight = c >= 0 && index >= 0 && c < model.Weights.Length ? model.Weights[c][index] : 0 };
+        }
+    }
+
+    private static Contracts.V1.Person ToMessage(Store.Person person)
+    {
+        static Date? ToDate(DateOnly? day) => day is { } d ? new Date { Year = d.Year, Month = d.Month, Day = d.Day } : null;
+        return new Contracts.V1.Person
+        {
+            PersonId = person.Id,
+            NationalId = person.NationalId,
+            Name = person.Name,
+            Gender = (Gender)person.Gender,
+            BirthDate = ToDate(person.BirthDate),
+            HukouDivision = person.HukouDivision,
+            ResidenceDivision = person.ResidenceDivision,
+            Division = person.Division,
+            InRegister = person.InRegister,
+            Deceased = person.Deceased,
+            DeathDate = ToDate(person.DeathDate),
+            RecordCount = person.RecordCount,
+            MergedIntoPersonId = person.MergedIntoId ?? 0,
+        };
+    }
+
+    private static RpcException NotFound(string message) => new(new Grpc.Core.Status(StatusCode.NotFound, message));
+}
