@@ -68,7 +68,33 @@ internal static class DemoCommand
             var byId = await new RecordService.RecordServiceClient(hr).GetRecordsAsync(new GetRecordsRequest { NationalId = someone }, cancellationToken: cancellationToken);
             AnsiConsole.MarkupLineInterpolated($"GetRecords({Render.MaskId(someone)}) as hr-gd: {byId.Records.Count} records, from {string.Join(" and ", byId.Records.Select(r => r.SourceSystem).Distinct())}.");
 
-            AnsiConsole.Write(new Rule("[bold]5. Least privilege[/]").LeftJustified());
+            AnsiConsole.Write(new Rule("[bold]5. Persons: every record linked to one person, and why[/]").LeftJustified());
+            var persons = new PersonService.PersonServiceClient(hr);
+            var links = new List<LinkExplanation>();
+            foreach (var record in records.Where(r => r.Current))
+            {
+                links.Add(await persons.ExplainRecordAsync(new ExplainRecordRequest { SourceSystem = record.SourceSystem, RecordId = record.Envelope.RecordId }, cancellationToken: cancellationToken));
+            }
+
+            var byPerson = new Table().Border(TableBorder.Rounded).AddColumns("person", "records", "how linked");
+            foreach (var person in links.GroupBy(l => l.PersonId).OrderBy(g => g.Key))
+            {
+                byPerson.AddRow(
+                    person.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Markup.Escape(string.Join("\n", person.Select(l => l.RecordId))),
+                    Markup.Escape(string.Join("\n", person.Select(l => l.MatchedRecordId.Length == 0 ? l.Method : $"{l.Method} p={l.MatchProbability:P1}: " + string.Join(", ", l.Fields.Where(f => f.Level != "missing").Select(f => $"{f.Field} {f.Level}"))))));
+            }
+
+            AnsiConsole.Write(byPerson);
+            using (var call = persons.ListReviewItems(new ListReviewItemsRequest(), cancellationToken: cancellationToken))
+            {
+                await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
+                {
+                    AnsiConsole.MarkupLineInterpolated($"Review queue: {item.SourceSystem}/{item.RecordId} [yellow]{item.Reason}[/] (person {item.CandidatePersonId}); decide with `exchange review confirm|reject --id {item.ReviewId}`.");
+                }
+            }
+
+            AnsiConsole.Write(new Rule("[bold]6. Least privilege[/]").LeftJustified());
             await ShowRefusalAsync("hr-bj (Beijing) asks for Guangdong records", () =>
                 new RecordService.RecordServiceClient(hrBeijing).GetRecordsAsync(new GetRecordsRequest { NationalId = someone, DivisionPrefix = "44" }, cancellationToken: cancellationToken).ResponseAsync);
             await ShowRefusalAsync("ps-gd pushes an enrollment", async () =>

@@ -9,5 +9,11 @@ var root = new RootCommand("Exchange: the person-record hub between ministries (
     GetCommand.Create(),
     ChangesCommand.Create(),
     DemoCommand.Create(),
+    SynthCommand.Create(),
 };
+foreach (var command in PersonCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
+
 return await root.Parse(args).InvokeAsync();

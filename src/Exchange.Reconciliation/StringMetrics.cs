@@ -97,6 +97,13 @@ public static class StringMetrics
             return a.SequenceEqual(b) ? 0 : limit + 1;
         }
 
+        // "Within one edit" of equal-length strings (the ID and name comparisons) is one substitution or one
+        // adjacent transposition: a linear scan instead of the O(n*m) table, which dominated re-link time.
+        if (limit is 0 or 1 && a.Length == b.Length)
+        {
+            return WithinOneEditOfSameLength(a, b, limit);
+        }
+
         Span<int> previous2 = stackalloc int[b.Length + 1];
         Span<int> previous = stackalloc int[b.Length + 1];
         Span<int> current = stackalloc int[b.Length + 1];
@@ -134,5 +141,24 @@ public static class StringMetrics
         }
 
         return previous[b.Length];
+    }
+
+    // Same answers as the table for equal lengths and limit 0 or 1 (beyond the limit: limit + 1).
+    private static int WithinOneEditOfSameLength(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int limit)
+    {
+        var p = a.CommonPrefixLength(b);
+        if (p == a.Length)
+        {
+            return 0;
+        }
+
+        if (limit == 0)
+        {
+            return 1;
+        }
+
+        var substitution = a[(p + 1)..].SequenceEqual(b[(p + 1)..]);
+        var transposition = p + 1 < a.Length && a[p] == b[p + 1] && a[p + 1] == b[p] && a[(p + 2)..].SequenceEqual(b[(p + 2)..]);
+        return substitution || transposition ? 1 : 2;
     }
 }
