@@ -95,13 +95,4 @@ public sealed class DeterminismTests : IDisposable
         string[] injected = ["id_typo", "id_transposition", "legacy_15", "missing_id", "homophone", "traditional", "birth_off", "someone_elses_id"];
         Assert.All(injected, fault => Assert.Equal(0, summary.Faults[fault]));
     }
-
-    [Fact(Skip = "Timing only: run by hand to measure 1,000,000 people (about 10 s and 600 MB of files).")]
-    public void OneMillionPeople()
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var summary = RegistryGenerator.WriteFiles(new GeneratorOptions { People = 1_000_000 }, _root);
-        Assert.Equal(1_000_000, summary.People);
-        Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"Took {watch.Elapsed}.");
-    }
 }
