@@ -60,11 +60,12 @@ public static class Clustering
         return accepted;
     }
 
-    /// <summary>All pairs (smaller index first) implied by an entity assignment.</summary>
-    public static HashSet<long> PairsOf(int[] entities)
+    /// <summary>All pairs (smaller index first) of records that share an entity (a cluster, or a truth label).</summary>
+    public static HashSet<long> PairsOf<TKey>(IReadOnlyList<TKey> entityOf)
+        where TKey : notnull
     {
         var pairs = new HashSet<long>();
-        foreach (var group in Enumerable.Range(0, entities.Length).GroupBy(i => entities[i]).Where(g => g.Count() > 1))
+        foreach (var group in Enumerable.Range(0, entityOf.Count).GroupBy(i => entityOf[i]).Where(g => g.Count() > 1))
         {
             var members = group.Order().ToArray();
             for (var x = 0; x < members.Length; x++)

@@ -46,23 +46,7 @@ public static class Febrl
     }
 
     /// <summary>True pairs within one file (deduplication), smaller index first.</summary>
-    public static HashSet<long> TruePairs(IReadOnlyList<FebrlRecord> records)
-    {
-        var pairs = new HashSet<long>();
-        foreach (var group in Enumerable.Range(0, records.Count).GroupBy(i => records[i].Entity).Where(g => g.Count() > 1))
-        {
-            var members = group.Order().ToArray();
-            for (var x = 0; x < members.Length; x++)
-            {
-                for (var y = x + 1; y < members.Length; y++)
-                {
-                    pairs.Add(Blocking.Pack(members[x], members[y]));
-                }
-            }
-        }
-
-        return pairs;
-    }
+    public static HashSet<long> TruePairs(IReadOnlyList<FebrlRecord> records) => Clustering.PairsOf(records.Select(r => r.Entity).ToArray());
 
     /// <summary>True pairs across two files (linkage).</summary>
     public static HashSet<long> TruePairs(IReadOnlyList<FebrlRecord> left, IReadOnlyList<FebrlRecord> right)

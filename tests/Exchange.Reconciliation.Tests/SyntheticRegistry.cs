@@ -34,23 +34,7 @@ internal static class SyntheticPersons
         return (records, [.. truth]);
     }
 
-    public static HashSet<long> TruePairs(string[] truePerson)
-    {
-        var pairs = new HashSet<long>();
-        foreach (var group in Enumerable.Range(0, truePerson.Length).GroupBy(i => truePerson[i]).Where(g => g.Count() > 1))
-        {
-            var members = group.Order().ToArray();
-            for (var x = 0; x < members.Length; x++)
-            {
-                for (var y = x + 1; y < members.Length; y++)
-                {
-                    pairs.Add(Blocking.Pack(members[x], members[y]));
-                }
-            }
-        }
-
-        return pairs;
-    }
+    public static HashSet<long> TruePairs(string[] truePerson) => Clustering.PairsOf(truePerson);
 
     // As the hub stores it: 15-digit IDs converted, full-width folded.
     private static string Normalize(string nationalId, DateOnly today) =>

@@ -19,7 +19,7 @@ public sealed class SyntheticRegistryQuality(ITestOutputHelper output)
         var (pairs, blocking) = Blocking.Dedupe(records, PersonLinkage.Spec);
         var linker = Linker<PersonRecord>.Train(PersonLinkage.Spec, records, null, pairs);
         var assignment = PersonClustering.Assign(records, new PersonMatcher(linker, PersonLinkage.DefaultThresholds));
-        var predicted = Clustering.PairsOf(assignment.PersonOf.Select(p => (int)p).ToArray());
+        var predicted = Clustering.PairsOf(assignment.PersonOf);
         var quality = PairwiseQuality.Of(predicted, truth);
 
         var blockingRecall = pairs.Count(truth.Contains) / (double)truth.Count;

@@ -118,32 +118,10 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
                 affectedPersons.Add(link.PersonId);
             }
 
-            link.PersonId = personId;
-            link.Method = decision.Outcome switch
-            {
-                MatchOutcome.Linked => "auto",
-                MatchOutcome.NewPersonPendingReview => "new-pending-review",
-                _ => "new",
-            };
-            link.Weight = double.IsNaN(decision.Weight) ? 0 : decision.Weight;
-            link.Levels = decision.BestCandidateRecordId is null ? string.Empty : PersonRecords.DescribeLevels(decision.Levels);
-            link.MatchedSourceRecordId = decision.BestCandidateRecordId;
-            link.RuleVersion = PersonLinkage.RuleVersion;
-            link.ModelVersion = active.Version;
-            link.LinkedAtUtc = now;
+            PersonRecords.Apply(link, decision, personId, string.Empty, active.Version, now);
             affectedPersons.Add(personId);
 
-            var source = changedById[record.Id];
-            if (decision.ReviewPersonId is { } uncertain)
-            {
-                db.ReviewItems.Add(Review(source, uncertain, "uncertain", decision, now));
-            }
-
-            foreach (var owner in decision.ConflictPersonIds)
-            {
-                db.ReviewItems.Add(Review(source, owner, "national-id-of-another-person", decision, now));
-            }
-
+            RaiseReviews(db, changedById[record.Id], decision, now);
             Index(index, candidateRecords, candidatePerson, record, keysOf[record.Id], personId);
         }
 
@@ -174,7 +152,21 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         }
     }
 
-    internal static ReviewItem Review(SourceRecord source, long candidatePerson, string reason, MatchDecision decision, DateTime now)
+    /// <summary>Opens the review items a decision calls for: an uncertain candidate, someone else's ID.</summary>
+    internal static void RaiseReviews(ExchangeDbContext db, SourceRecord source, MatchDecision decision, DateTime now)
+    {
+        if (decision.ReviewPersonId is { } uncertain)
+        {
+            db.ReviewItems.Add(Review(source, uncertain, "uncertain", decision, now));
+        }
+
+        foreach (var owner in decision.ConflictPersonIds)
+        {
+            db.ReviewItems.Add(Review(source, owner, "national-id-of-another-person", decision, now));
+        }
+    }
+
+    private static ReviewItem Review(SourceRecord source, long candidatePerson, string reason, MatchDecision decision, DateTime now)
     {
         var activePension = source.Kind == StoredRecordKind.Enrollment && source.EnrollmentStatus == 1 && source.Scheme is 1 or 2;
         var probability = double.IsNaN(decision.Weight) ? 0 : FellegiSunterModel.Probability(decision.Weight);

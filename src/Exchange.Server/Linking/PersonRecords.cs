@@ -19,6 +19,26 @@ internal static class PersonRecords
         ResidenceDivision = record.ResidenceDivision,
     };
 
+    /// <summary>Records an automatic decision on a link (the online linker and the re-link write links alike).</summary>
+    public static void Apply(RecordLink link, MatchDecision decision, long personId, string methodPrefix, int modelVersion, DateTime now)
+    {
+        link.PersonId = personId;
+        link.Method = methodPrefix + MethodOf(decision.Outcome);
+        link.Weight = double.IsNaN(decision.Weight) ? 0 : decision.Weight;
+        link.Levels = decision.BestCandidateRecordId is null ? string.Empty : DescribeLevels(decision.Levels);
+        link.MatchedSourceRecordId = decision.BestCandidateRecordId;
+        link.RuleVersion = PersonLinkage.RuleVersion;
+        link.ModelVersion = modelVersion;
+        link.LinkedAtUtc = now;
+    }
+
+    public static string MethodOf(MatchOutcome outcome) => outcome switch
+    {
+        MatchOutcome.Linked => "auto",
+        MatchOutcome.NewPersonPendingReview => "new-pending-review",
+        _ => "new",
+    };
+
     /// <summary>"national_id=exact;name=same pinyin;..." for explanations.</summary>
     public static string DescribeLevels(int[] levels)
     {

@@ -96,7 +96,7 @@ public sealed class Relinker(RecordWriter writer, LinkageModelProvider models, T
                         RecordId = sources[i].RecordId,
                         FromPersonId = link?.PersonId ?? 0,
                         ToPersonId = person,
-                        Method = Method(assignment.Decisions[i]),
+                        Method = "relink-" + PersonRecords.MethodOf(assignment.Decisions[i].Outcome),
                     });
                 }
             }
@@ -144,23 +144,8 @@ public sealed class Relinker(RecordWriter writer, LinkageModelProvider models, T
                 db.RecordLinks.Add(link);
             }
 
-            link.PersonId = assignment.PersonOf[i];
-            link.Method = Method(decision);
-            link.Weight = double.IsNaN(decision.Weight) ? 0 : decision.Weight;
-            link.Levels = decision.BestCandidateRecordId is null ? string.Empty : PersonRecords.DescribeLevels(decision.Levels);
-            link.MatchedSourceRecordId = decision.BestCandidateRecordId;
-            link.RuleVersion = PersonLinkage.RuleVersion;
-            link.ModelVersion = version;
-            link.LinkedAtUtc = now;
-            if (decision.ReviewPersonId is { } uncertain)
-            {
-                db.ReviewItems.Add(OnlineLinker.Review(byId[sources[i].Id], uncertain, "uncertain", decision, now));
-            }
-
-            foreach (var owner in decision.ConflictPersonIds)
-            {
-                db.ReviewItems.Add(OnlineLinker.Review(byId[sources[i].Id], owner, "national-id-of-another-person", decision, now));
-            }
+            PersonRecords.Apply(link, decision, assignment.PersonOf[i], "relink-", version, now);
+            OnlineLinker.RaiseReviews(db, byId[sources[i].Id], decision, now);
         }
 
         db.ChangeTracker.DetectChanges();
@@ -169,11 +154,4 @@ public sealed class Relinker(RecordWriter writer, LinkageModelProvider models, T
         await Survivorship.RefreshAsync(db, everyone, now, cancellationToken);
         return response;
     }
-
-    private static string Method(MatchDecision decision) => "relink-" + decision.Outcome switch
-    {
-        MatchOutcome.Linked => "auto",
-        MatchOutcome.NewPersonPendingReview => "new-pending-review",
-        _ => "new",
-    };
 }
