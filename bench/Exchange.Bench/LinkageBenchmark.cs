@@ -9,7 +9,7 @@ namespace Exchange.Bench;
 /// <summary>One timed phase: its duration and a short note (counts) for the report.</summary>
 internal sealed record PhaseTiming(string Name, TimeSpan Elapsed, string Note);
 
-internal sealed record MachineFacts(int ProcessorCount, long TotalAvailableMemoryBytes, string Os, string Runtime, string Cpu, string Gc);
+internal sealed record MachineFacts(int ProcessorCount, long TotalAvailableMemoryBytes, string Os, string Runtime, string Cpu, string Gc, string LoadAverage);
 
 internal sealed record LinkageResult(
     LinkageOptions Options,
@@ -52,6 +52,8 @@ internal static class LinkageBenchmark
 {
     public static LinkageResult Run(LinkageOptions options, Progress progress)
     {
+        // Other work on the machine skews every figure; the load before and after says how much.
+        var loadBefore = LoadAverage();
         var people = options.People;
         var ratio = double.NaN;
         if (people is null)
@@ -119,7 +121,7 @@ internal static class LinkageBenchmark
             GC.GetTotalAllocatedBytes(precise: true),
             GC.GetTotalPauseDuration(),
             [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)],
-            Machine());
+            Machine($"{loadBefore} before, {LoadAverage()} after"));
     }
 
     /// <summary>
@@ -153,7 +155,20 @@ internal static class LinkageBenchmark
 
     private static long Distinct(long[] personOf) => personOf.Distinct().LongCount();
 
-    private static MachineFacts Machine()
+    // Linux only: the 1-minute load average ("-" elsewhere).
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "-";
+        }
+        catch (IOException)
+        {
+            return "-";
+        }
+    }
+
+    private static MachineFacts Machine(string loadAverage)
     {
         var cpu = string.Empty;
         try
@@ -169,6 +184,6 @@ internal static class LinkageBenchmark
 
         var gc = $"{(GCSettings.IsServerGC ? "server" : "workstation")}, {GCSettings.LatencyMode}";
         return new MachineFacts(Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
-            RuntimeInformation.OSDescription, $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.ProcessArchitecture})", cpu, gc);
+            RuntimeInformation.OSDescription, $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.ProcessArchitecture})", cpu, gc, loadAverage);
     }
 }

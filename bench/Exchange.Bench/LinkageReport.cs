@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Exchange.Reconciliation;
+using Exchange.Reconciliation.Persons;
 
 namespace Exchange.Bench;
 
@@ -15,6 +16,7 @@ internal static class LinkageReport
         Line($"# Linkage benchmark: {r.Records:N0} records");
         Line($"");
         Line($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Synthetic registry, seed {r.Options.Seed}: {r.People:N0} people, {r.RecordsPerPerson:F3} current records per person, {r.RegisterRecords:N0} register + {r.Records - r.RegisterRecords:N0} enrollment records, {r.TruePairs:N0} true pairs.");
+        Line($"Engine: {PersonLinkage.RuleVersion}, thresholds upper {PersonLinkage.DefaultThresholds.Upper} / lower {PersonLinkage.DefaultThresholds.Lower} (match probability).");
         Line($"");
         Line($"## Time");
         Line($"");
@@ -26,9 +28,14 @@ internal static class LinkageReport
         }
 
         Line($"| **engine (blocking + EM + Assign)** | **{Seconds(r.EngineTime)}** | **{Rate(r.Records, r.EngineTime)}** | |");
-        Line($"| **overall (prepare + engine)** | **{Seconds(r.OverallTime)}** | **{Rate(r.Records, r.OverallTime)}** | target: 1,000,000 records in < 60 s on 2 cores |");
+        Line($"| **overall (prepare + engine)** | **{Seconds(r.OverallTime)}** | **{Rate(r.Records, r.OverallTime)}** | |");
         Line($"");
         Line($"Engine time / exact-ID join time: **{r.EngineTime / r.ExactJoin.Elapsed:N0}x**.");
+        // The target is stated for a million records; a smaller run says nothing about it.
+        var verdict = r.Records < 950_000
+            ? "not measured by this run (use --records 1000000)"
+            : r.OverallTime.TotalSeconds < 60 ? $"**met** ({Seconds(r.OverallTime)} s on {r.Machine.ProcessorCount} cores)" : $"**not met** ({Seconds(r.OverallTime)} s on {r.Machine.ProcessorCount} cores)";
+        Line($"Target, 1,000,000 records linked in under 60 s on 2 cores: {verdict}.");
         Line($"");
         Line($"## Blocking and training");
         Line($"");
@@ -69,6 +76,7 @@ internal static class LinkageReport
         Line($"| OS | {r.Machine.Os} |");
         Line($"| .NET | {r.Machine.Runtime} |");
         Line($"| GC mode | {r.Machine.Gc} |");
+        Line($"| load average, 1 min (other work on the machine) | {r.Machine.LoadAverage} |");
         return text.ToString();
     }
 

@@ -44,6 +44,7 @@ public static class HubApplication
         app.UseAuthorization();
         app.MapGrpcService<RecordGrpcService>();
         app.MapGrpcService<PersonGrpcService>();
+        app.MapGrpcService<CoverageGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

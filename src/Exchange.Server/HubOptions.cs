@@ -34,6 +34,10 @@ public sealed class HubOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Purpose codes a read of person data may state. Calls without one of these are refused.</summary>
+    [MinLength(1)]
+    public string[] Purposes { get; set; } = ["enrollment-drive", "benefit-verification", "fraud-audit", "statistics"];
+
     /// <summary>Batches read ahead of the one being stored, per Push stream (bounds memory per stream).</summary>
     [Range(1, 64)]
     public int PushReadAhead { get; set; } = 2;

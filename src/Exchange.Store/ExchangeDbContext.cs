@@ -83,6 +83,7 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             person.Property(p => p.Division).HasMaxLength(6);
             person.HasIndex(p => p.NationalId);
             person.HasIndex(p => p.Division);
+            person.HasIndex(p => new { p.InRegister, p.Deceased, p.ActiveEndowmentCount });
         });
 
         modelBuilder.Entity<RecordLink>(link =>

@@ -48,6 +48,18 @@ public sealed class Person
 
     public int RecordCount { get; set; }
 
+    /// <summary>The register's residence differs from the hukou division.</summary>
+    public bool Migrant { get; set; }
+
+    /// <summary>Active employee or resident endowment enrollments linked to the person.</summary>
+    public int ActiveEndowmentCount { get; set; }
+
+    /// <summary>Provinces (first two division digits) with an active endowment enrollment.</summary>
+    public int ActiveEndowmentProvinces { get; set; }
+
+    /// <summary>Active enrollments of any scheme.</summary>
+    public int ActiveEnrollmentCount { get; set; }
+
     /// <summary>Set when a human merged this person into another.</summary>
     public long? MergedIntoId { get; set; }
 

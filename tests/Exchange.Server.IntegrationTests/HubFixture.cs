@@ -31,6 +31,7 @@ public sealed class HubFixture : IAsyncLifetime
         new("ps-bj", "PS Beijing", ClientRoles.PublicSecurity, "11"),
         new("hr-bj", "HR Beijing", ClientRoles.HumanResources, "11"),
         new("hr-national", "HR national", ClientRoles.HumanResources, ""),
+        new("ps-national", "PS national", ClientRoles.PublicSecurity, ""),
         new("auditor", "Auditor", ClientRoles.Auditor, ""),
         new("admin", "Admin", ClientRoles.Admin, ""),
         new("ps-revoked", "PS with a revoked certificate", ClientRoles.PublicSecurity, "44"),

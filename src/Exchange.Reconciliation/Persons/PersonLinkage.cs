@@ -25,17 +25,17 @@ public static class PersonLinkage
             new("id division+birth", r => r.NationalId.Length == 18 ? r.NationalId[..14] : null),
             new("id division+sequence", r => r.NationalId.Length == 18 ? string.Concat(r.NationalId.AsSpan(0, 6), r.NationalId.AsSpan(14, 3)) : null),
             new("id birth+sequence", r => r.NationalId.Length == 18 ? r.NationalId[6..17] : null),
-            // Two swapped digits keep the multiset of digits.
-            new("id digits sorted", r => r.NationalId.Length == 18 ? SortedDigits(r.NationalId.AsSpan(0, 17)) : null),
             new("birth date+sex+surname sound", r => r.BirthDate is { } birth && r.SurnamePinyin.Length > 0 ? $"{birth:yyyyMMdd}|{r.Gender}|{r.SurnamePinyin}" : null),
             new("name sound+birth year", r => r.BirthDate is { } birth && r.NamePinyin.Length > 0 ? $"{r.NamePinyin}|{birth.Year}" : null),
+            // A record without ID whose birth year was mistyped still keeps month and day.
+            new("name sound+birth month and day", r => r.BirthDate is { } birth && r.NamePinyin.Length > 0 ? $"{r.NamePinyin}|{birth.Month:D2}{birth.Day:D2}" : null),
         ])
     {
         MaxBlockSize = 1_000,
     };
 
     /// <summary>Default decision thresholds, as match probabilities.</summary>
-    public static Thresholds DefaultThresholds { get; } = new(Upper: 0.99, Lower: 0.5);
+    public static Thresholds DefaultThresholds { get; } = new(Upper: 0.95, Lower: 0.5);
 
     /// <summary>The blocking keys of a record, one per rule (null where the rule has no key).</summary>
     public static string?[] BlockingKeys(PersonRecord record)
@@ -51,14 +51,6 @@ public static class PersonLinkage
 
     private static string? Blank(string value) => value.Length == 0 ? null : value;
 
-    private static string SortedDigits(ReadOnlySpan<char> digits)
-    {
-        Span<char> buffer = stackalloc char[digits.Length];
-        digits.CopyTo(buffer);
-        buffer.Sort();
-        return new string(buffer);
-    }
-
     private static int CompareIds(PersonRecord a, PersonRecord b)
     {
         if (a.NationalId.Length == 0 || b.NationalId.Length == 0)
@@ -71,7 +63,14 @@ public static class PersonLinkage
             return 2;
         }
 
-        // Compare the 17 information digits: a typo'd digit usually breaks the check character too.
+        // GB 11643's check character catches every single wrong digit and every adjacent swap: two IDs
+        // that both pass it cannot be one typo apart. They are two people (born the same day in the same
+        // county, say), not a typo.
+        if (a.IdCheckValid && b.IdCheckValid)
+        {
+            return 0;
+        }
+
         return StringMetrics.EditDistance(a.NationalId.AsSpan(0, 17), b.NationalId.AsSpan(0, 17), 1) <= 1 ? 1 : 0;
     }
 

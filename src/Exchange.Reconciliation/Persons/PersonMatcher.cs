@@ -50,9 +50,13 @@ public sealed class PersonMatcher(Linker<PersonRecord> linker, Thresholds thresh
             }
 
             var weight = linker.Score(record, candidate.Record, levels);
-            // A valid ID that matches exactly while the rest of the identity disagrees is someone else's
-            // ID: flag it, never link on it.
-            if (levels[0] == 2 && weight < thresholds.LowerWeight)
+            // An ID that matches a register record exactly while the rest of the identity disagrees is
+            // someone else's ID (the birth date disagrees and the name is not the same name or sound, or the
+            // whole identity scores low; a relative often shares surname and sex): flag it,
+            // never link on it. Another enrollment carrying the same ID proves nothing: it may be the one
+            // using the wrong ID.
+            if (levels[0] == 2 && candidate.Record.Role == RecordRole.Register
+                && (weight < thresholds.LowerWeight || (levels[1] <= 2 && levels[2] == 0)))
             {
                 if (!conflicts.Contains(candidate.PersonId))
                 {

@@ -23,7 +23,33 @@ public sealed record PersonRecord
     public required RecordRole Role { get; init; }
 
     /// <summary>18 characters, or empty when the record has none.</summary>
-    public string NationalId { get; init; } = string.Empty;
+    public string NationalId
+    {
+        get => _nationalId;
+        init
+        {
+            _nationalId = value;
+            IdCheckValid = value.Length == 18 && IsCheckValid(value);
+        }
+    }
+
+    /// <summary>The ID's GB 11643 check character fits its 17 digits.</summary>
+    public bool IdCheckValid { get; private init; }
+
+    private readonly string _nationalId = string.Empty;
+
+    private static bool IsCheckValid(string id)
+    {
+        foreach (var c in id.AsSpan(0, 17))
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return Exchange.Validation.NationalId.ComputeCheckCharacter(id.AsSpan(0, 17)) == id[17];
+    }
 
     /// <summary>Simplified, width-folded name without spaces or dots.</summary>
     public string Name { get; init; } = string.Empty;

@@ -18,6 +18,7 @@ public static class HubPolicies
     public const string ReadRecords = "records.read";
     public const string ReviewLinks = "links.review";
     public const string Relink = "links.relink";
+    public const string ReadCoverage = "coverage.read";
 }
 
 public static class HubAuthentication
@@ -67,7 +68,8 @@ public static class HubAuthentication
             .AddPolicy(HubPolicies.ReadRecords, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources))
             // Reviewing links is ministry work on ministry data; re-linking the whole store is an operator's job.
             .AddPolicy(HubPolicies.ReviewLinks, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources))
-            .AddPolicy(HubPolicies.Relink, p => p.RequireRole(ClientRoles.Admin));
+            .AddPolicy(HubPolicies.Relink, p => p.RequireRole(ClientRoles.Admin))
+            .AddPolicy(HubPolicies.ReadCoverage, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources));
         return services;
     }
 

@@ -139,6 +139,15 @@ namespace Exchange.Store.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ActiveEndowmentCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ActiveEndowmentProvinces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ActiveEnrollmentCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly?>("BirthDate")
                         .HasColumnType("TEXT");
 
@@ -170,6 +179,9 @@ namespace Exchange.Store.Migrations.Sqlite
                     b.Property<long?>("MergedIntoId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Migrant")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -196,6 +208,8 @@ namespace Exchange.Store.Migrations.Sqlite
                     b.HasIndex("Division");
 
                     b.HasIndex("NationalId");
+
+                    b.HasIndex("InRegister", "Deceased", "ActiveEndowmentCount");
 
                     b.ToTable("Persons");
                 });
