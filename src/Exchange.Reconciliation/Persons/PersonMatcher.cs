@@ -49,6 +49,14 @@ public sealed class PersonMatcher(Linker<PersonRecord> linker, Thresholds thresh
                 continue;
             }
 
+            // The register is authoritative for identity: two register records with different valid IDs
+            // are two people, however alike their names and birthdays (张伟 born the same day in the same county).
+            if (record.Role == RecordRole.Register && candidate.Record.Role == RecordRole.Register
+                && record.IdCheckValid && candidate.Record.IdCheckValid && record.NationalId != candidate.Record.NationalId)
+            {
+                continue;
+            }
+
             var weight = linker.Score(record, candidate.Record, levels);
             // An ID that matches a register record exactly while the rest of the identity disagrees is
             // someone else's ID (the birth date disagrees and the name is not the same name or sound, or the
