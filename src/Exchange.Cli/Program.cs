@@ -11,7 +11,7 @@ var root = new RootCommand("Exchange: the person-record hub between ministries (
     DemoCommand.Create(),
     SynthCommand.Create(),
 };
-foreach (var command in PersonCommands.Create())
+foreach (var command in PersonCommands.Create().Concat(CoverageCommands.Create()))
 {
     root.Subcommands.Add(command);
 }
