@@ -45,6 +45,7 @@ public static class HubApplication
         app.MapGrpcService<RecordGrpcService>();
         app.MapGrpcService<PersonGrpcService>();
         app.MapGrpcService<CoverageGrpcService>();
+        app.MapGrpcService<ChangeFeedGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
@@ -82,6 +83,7 @@ public static class HubApplication
         services.AddSingleton<RecordValidator>();
         services.AddSingleton<BatchIngestor>();
         services.AddSingleton<PushActivity>();
+        services.AddSingleton<PersonEventSignal>();
         services.AddSingleton<LinkageModelProvider>();
         services.AddSingleton<OnlineLinker>();
         services.AddSingleton<LinkDecisions>();

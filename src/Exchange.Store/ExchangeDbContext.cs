@@ -22,6 +22,8 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
 
     public DbSet<LinkageModelVersion> LinkageModels => Set<LinkageModelVersion>();
 
+    public DbSet<PersonEvent> PersonEvents => Set<PersonEvent>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ClientSystem>(client =>
@@ -116,6 +118,15 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             key.HasKey(k => new { k.Key, k.SourceRecordId });
             key.Property(k => k.Key).HasMaxLength(80);
             key.HasIndex(k => k.SourceRecordId);
+        });
+
+        modelBuilder.Entity<PersonEvent>(change =>
+        {
+            change.HasKey(e => e.Id);
+            change.Property(e => e.Kind).HasMaxLength(40);
+            change.Property(e => e.Division).HasMaxLength(6);
+            change.Property(e => e.Detail).HasMaxLength(200);
+            change.HasIndex(e => e.PersonId);
         });
 
         modelBuilder.Entity<LinkageModelVersion>(model =>

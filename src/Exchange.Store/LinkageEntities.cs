@@ -160,3 +160,40 @@ public sealed class LinkageModelVersion
 
     public long TrainedOnRecords { get; set; }
 }
+
+/// <summary>
+/// One change to a person, in commit order: the change feed subscribers resume from. Never updated or deleted.
+/// </summary>
+public sealed class PersonEvent
+{
+    /// <summary>The feed cursor: increasing in commit order (writes are serialized).</summary>
+    public long Id { get; set; }
+
+    public long PersonId { get; set; }
+
+    /// <summary>See PersonEventKinds.</summary>
+    public string Kind { get; set; } = string.Empty;
+
+    /// <summary>The person's division when the event happened, for region filtering.</summary>
+    public string Division { get; set; } = string.Empty;
+
+    /// <summary>What changed, e.g. the record linked or the death date.</summary>
+    public string Detail { get; set; } = string.Empty;
+
+    public DateTime CreatedAtUtc { get; set; }
+}
+
+/// <summary>The kinds of person events.</summary>
+public static class PersonEventKinds
+{
+    public const string Created = "person_created";
+    public const string Linked = "record_linked";
+    public const string Merged = "person_merged";
+    public const string Split = "record_split";
+    public const string Died = "vital_status_changed";
+    public const string DeceasedWithActiveEnrollment = "deceased_with_active_enrollment";
+    public const string ConflictRaised = "conflict_raised";
+    public const string ConflictResolved = "conflict_resolved";
+    public const string GapOpened = "gap_opened";
+    public const string GapClosed = "gap_closed";
+}

@@ -42,7 +42,21 @@ public sealed class CoverageAnswersMatchTheTruth(HubFixture hub, ITestOutputHelp
         var wrongIds = (await ListAsync(client.ListWrongPersonIds)).SelectMany(f => f.Enrollments.Select(e => e.RecordId)).ToHashSet();
         Score("someone else's ID", wrongIds, faults);
 
+        // Incremental answers equal a full recompute of every person from its linked records.
+        var gapsBefore = Persons(await ListAsync(client.ListCoverageGaps)).ToHashSet();
+        var deceasedBefore = Persons(await ListAsync(client.ListDeceasedWithActiveEnrollment)).ToHashSet();
+        var summaryBefore = await client.GetCoverageSummaryAsync(new CoverageQuery { Purpose = "statistics", ReferenceDate = Reference });
+        await using (var db = await hub.Store.CreateDbContextAsync())
+        {
+            var everyone = await db.Persons.Select(p => p.Id).ToListAsync();
+            await Exchange.Server.Linking.Survivorship.RefreshAsync(db, everyone, DateTime.UtcNow, CancellationToken.None);
+        }
+
+        Assert.Equal(gapsBefore, Persons(await ListAsync(client.ListCoverageGaps)).ToHashSet());
+        Assert.Equal(deceasedBefore, Persons(await ListAsync(client.ListDeceasedWithActiveEnrollment)).ToHashSet());
+
         var summary = await client.GetCoverageSummaryAsync(new CoverageQuery { Purpose = "statistics", ReferenceDate = Reference });
+        Assert.Equal(summaryBefore, summary);
         var eligible = truth.Count(p => p.Eligible);
         output.WriteLine($"summary: eligible {summary.Overall.Total.Eligible} (truth {eligible}), gaps {summary.Overall.Total.Gaps} (truth {truth.Count(p => p.Gap)}), coverage {summary.Overall.Total.CoverageRate:P1}");
         Assert.InRange(summary.Overall.Total.Eligible, eligible * 0.99, eligible * 1.01);

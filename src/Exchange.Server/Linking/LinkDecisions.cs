@@ -43,6 +43,11 @@ public sealed class LinkDecisions(RecordWriter writer, TimeProvider clock)
             }
 
             Decide(link, confirm ? "confirmed" : "rejected", decidedBy, now);
+            if (item.Reason == "national-id-of-another-person")
+            {
+                Survivorship.Emit(db, link.PersonId, PersonEventKinds.ConflictResolved, item.Division, $"review {item.Id} {item.Status} by {decidedBy}", now);
+            }
+
             await db.SaveChangesAsync(token);
             await Survivorship.RefreshAsync(db, [before, link.PersonId], now, token);
             return item.SourceRecordId;
@@ -65,6 +70,8 @@ public sealed class LinkDecisions(RecordWriter writer, TimeProvider clock)
             }
 
             Decide(link, "split", decidedBy, now);
+            var division = await db.SourceRecords.Where(r => r.Id == sourceRecordId).Select(r => r.Division).SingleAsync(token);
+            Survivorship.Emit(db, link.PersonId, PersonEventKinds.Split, division, $"record split from person {before} by {decidedBy}", now);
             await db.SaveChangesAsync(token);
             await Survivorship.RefreshAsync(db, [before, link.PersonId], now, token);
             return link.PersonId;
@@ -96,6 +103,7 @@ public sealed class LinkDecisions(RecordWriter writer, TimeProvider clock)
             }
 
             source.MergedIntoId = target;
+            Survivorship.Emit(db, target, PersonEventKinds.Merged, source.Division, $"person {from} merged in by {decidedBy}", now);
             await db.SaveChangesAsync(token);
             await Survivorship.RefreshAsync(db, [from, target], now, token);
             return links.Count;

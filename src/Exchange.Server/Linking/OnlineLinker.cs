@@ -118,10 +118,16 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
                 affectedPersons.Add(link.PersonId);
             }
 
+            var moved = link.PersonId != personId;
             PersonRecords.Apply(link, decision, personId, string.Empty, active.Version, now);
+            var source = changedById[record.Id];
+            if (moved)
+            {
+                Survivorship.Emit(db, personId, PersonEventKinds.Linked, source.Division, $"{source.SourceSystem}/{source.RecordId} ({link.Method})", now);
+            }
             affectedPersons.Add(personId);
 
-            RaiseReviews(db, changedById[record.Id], decision, now);
+            RaiseReviews(db, source, personId, decision, now);
             Index(index, candidateRecords, candidatePerson, record, keysOf[record.Id], personId);
         }
 
@@ -153,7 +159,7 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
     }
 
     /// <summary>Opens the review items a decision calls for: an uncertain candidate, someone else's ID.</summary>
-    internal static void RaiseReviews(ExchangeDbContext db, SourceRecord source, MatchDecision decision, DateTime now)
+    internal static void RaiseReviews(ExchangeDbContext db, SourceRecord source, long personId, MatchDecision decision, DateTime now)
     {
         if (decision.ReviewPersonId is { } uncertain)
         {
@@ -163,6 +169,7 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         foreach (var owner in decision.ConflictPersonIds)
         {
             db.ReviewItems.Add(Review(source, owner, "national-id-of-another-person", decision, now));
+            Survivorship.Emit(db, personId, PersonEventKinds.ConflictRaised, source.Division, $"{source.SourceSystem}/{source.RecordId} carries the national ID of person {owner}", now);
         }
     }
 

@@ -144,8 +144,13 @@ public sealed class Relinker(RecordWriter writer, LinkageModelProvider models, T
                 db.RecordLinks.Add(link);
             }
 
+            if (link.PersonId != assignment.PersonOf[i])
+            {
+                Survivorship.Emit(db, assignment.PersonOf[i], PersonEventKinds.Linked, sources[i].Division, $"{sources[i].SourceSystem}/{sources[i].RecordId} (relink)", now);
+            }
+
             PersonRecords.Apply(link, decision, assignment.PersonOf[i], "relink-", version, now);
-            OnlineLinker.RaiseReviews(db, byId[sources[i].Id], decision, now);
+            OnlineLinker.RaiseReviews(db, byId[sources[i].Id], assignment.PersonOf[i], decision, now);
         }
 
         db.ChangeTracker.DetectChanges();

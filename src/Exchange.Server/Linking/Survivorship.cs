@@ -34,14 +34,55 @@ public static class Survivorship
                     select new { link.PersonId, Record = record })
                 .ToListAsync(cancellationToken);
             var byPerson = records.ToLookup(r => r.PersonId, r => r.Record);
+            var today = DateOnly.FromDateTime(now);
             foreach (var person in persons)
             {
+                var before = State.Of(person, today);
                 Apply(person, byPerson[person.Id].ToList());
                 person.UpdatedAtUtc = now;
+                RecordEvents(db, person, before, State.Of(person, today), now);
             }
         }
 
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Appends a person event to the change feed (same transaction as the change itself).</summary>
+    public static void Emit(ExchangeDbContext db, long personId, string kind, string division, string detail, DateTime now) =>
+        db.PersonEvents.Add(new PersonEvent { PersonId = personId, Kind = kind, Division = division, Detail = detail, CreatedAtUtc = now });
+
+    private readonly record struct State(bool Exists, bool Deceased, bool DeceasedWithActive, bool Gap)
+    {
+        public static State Of(Person person, DateOnly today) => new(
+            person.RecordCount > 0,
+            person.Deceased,
+            person.Deceased && person.ActiveEndowmentCount > 0,
+            person.InRegister && !person.Deceased && person.BirthDate is { } birth && birth <= today.AddYears(-16) && person.ActiveEndowmentCount == 0);
+    }
+
+    // The feed reports what changed for the person as a whole, so a subscriber need not re-derive it.
+    private static void RecordEvents(ExchangeDbContext db, Person person, State before, State after, DateTime now)
+    {
+        if (!before.Exists && after.Exists && person.MergedIntoId is null)
+        {
+            Emit(db, person.Id, PersonEventKinds.Created, person.Division, person.InRegister ? "in register" : "unknown to register", now);
+        }
+
+        if (!before.Deceased && after.Deceased)
+        {
+            Emit(db, person.Id, PersonEventKinds.Died, person.Division, $"died {person.DeathDate:yyyy-MM-dd}", now);
+        }
+
+        if (!before.DeceasedWithActive && after.DeceasedWithActive)
+        {
+            Emit(db, person.Id, PersonEventKinds.DeceasedWithActiveEnrollment, person.Division,
+                $"died {person.DeathDate:yyyy-MM-dd}, {person.ActiveEndowmentCount} active endowment enrollment(s)", now);
+        }
+
+        if (before.Gap != after.Gap && (after.Exists || before.Exists))
+        {
+            Emit(db, person.Id, after.Gap ? PersonEventKinds.GapOpened : PersonEventKinds.GapClosed, person.Division, string.Empty, now);
+        }
     }
 
     private static void Apply(Person person, List<SourceRecord> records)

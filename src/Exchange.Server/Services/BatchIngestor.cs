@@ -16,6 +16,7 @@ public sealed class BatchIngestor(
     RecordValidator validator,
     RecordWriter writer,
     OnlineLinker linker,
+    PersonEventSignal feed,
     IOptions<HubOptions> options,
     ILogger<BatchIngestor> logger)
 {
@@ -76,6 +77,7 @@ public sealed class BatchIngestor(
             throw RpcErrors.PermissionDenied($"records[{denied.Index}]: {denied.Message} Nothing of this batch was stored.");
         }
 
+        feed.Pulse();
         foreach (var result in written)
         {
             var target = results[result.Index];

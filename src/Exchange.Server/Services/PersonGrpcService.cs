@@ -16,7 +16,8 @@ public sealed class PersonGrpcService(
     IDbContextFactory<ExchangeDbContext> contextFactory,
     LinkageModelProvider models,
     LinkDecisions decisions,
-    Relinker relinker) : PersonService.PersonServiceBase
+    Relinker relinker,
+    PersonEventSignal feed) : PersonService.PersonServiceBase
 {
     private const int DefaultReviewItems = 100;
     private const int MaxReviewItems = 10_000;
@@ -165,7 +166,9 @@ public sealed class PersonGrpcService(
 
         try
         {
-            return await relinker.RunAsync(request.DryRun, request.UpperThreshold, request.LowerThreshold, context.CancellationToken);
+            var response = await relinker.RunAsync(request.DryRun, request.UpperThreshold, request.LowerThreshold, context.CancellationToken);
+            feed.Pulse();
+            return response;
         }
         catch (ArgumentException exception)
         {
@@ -173,11 +176,13 @@ public sealed class PersonGrpcService(
         }
     }
 
-    private static async Task<T> RunDecisionAsync<T>(Func<Task<T>> decision)
+    private async Task<T> RunDecisionAsync<T>(Func<Task<T>> decision)
     {
         try
         {
-            return await decision();
+            var result = await decision();
+            feed.Pulse();
+            return result;
         }
         catch (LinkDecisionException exception)
         {
