@@ -10,6 +10,7 @@ var root = new RootCommand("Exchange: the person-record hub between ministries (
     ChangesCommand.Create(),
     DemoCommand.Create(),
     SynthCommand.Create(),
+    ReportCommand.Create(),
 };
 foreach (var command in PersonCommands.Create().Concat(CoverageCommands.Create()))
 {

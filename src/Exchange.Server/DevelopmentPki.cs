@@ -21,6 +21,8 @@ public static class DevelopmentPki
         new("ps-gd", "Guangdong public security, population register", ClientRoles.PublicSecurity, "44"),
         new("hr-gd", "Guangdong human resources and social security", ClientRoles.HumanResources, "44"),
         new("hr-bj", "Beijing human resources and social security", ClientRoles.HumanResources, "11"),
+        new("ps-national", "Ministry of public security, national population register", ClientRoles.PublicSecurity, ""),
+        new("hr-national", "Ministry of human resources and social security, national", ClientRoles.HumanResources, ""),
         new("auditor", "National audit office", ClientRoles.Auditor, ""),
         new("admin", "Exchange hub administrator", ClientRoles.Admin, ""),
     ];
