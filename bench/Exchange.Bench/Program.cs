@@ -7,6 +7,7 @@ internal static class Program
 {
     private const string Usage = """
         Usage: exchange-bench linkage [--records N] [--seed S] [--people P] [--out FILE]
+               exchange-bench coverage [--persons 250000,500000,1000000] [--out FILE]
 
           --records N   current records (register + enrollment) to link, about; default 1000000
           --seed S      generator seed; default 1
@@ -20,6 +21,16 @@ internal static class Program
         {
             Console.WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] == "coverage")
+        {
+            var sizes = args.Length >= 3 && args[1] == "--persons"
+                ? args[2].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray()
+                : [250_000, 500_000, 1_000_000];
+            var outIndex = Array.IndexOf(args, "--out");
+            var output = outIndex > 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : "bench/results-coverage.md";
+            return CoverageBenchmark.RunAsync(sizes, output).GetAwaiter().GetResult();
         }
 
         if (args[0] != "linkage")
