@@ -57,7 +57,7 @@ public static class Survivorship
             person.RecordCount > 0,
             person.Deceased,
             person.Deceased && person.ActiveEndowmentCount > 0,
-            person.InRegister && !person.Deceased && person.BirthDate is { } birth && birth <= today.AddYears(-16) && person.ActiveEndowmentCount == 0);
+            person.InRegister && !person.Deceased && person.BirthDate is { } birth && birth <= today.AddYears(-Services.CoverageGrpcService.EligibleAge) && person.ActiveEndowmentCount == 0);
     }
 
     // The feed reports what changed for the person as a whole, so a subscriber need not re-derive it.

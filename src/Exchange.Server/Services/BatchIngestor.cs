@@ -134,24 +134,22 @@ public sealed class BatchIngestor(
 
     private static RecordFacts? FactsOf(RecordEnvelope envelope)
     {
-        static DateOnly? Day(Date? date) => date is null ? null : new DateOnly(date.Year, date.Month, date.Day);
-
         switch (envelope.BodyCase)
         {
             case RecordEnvelope.BodyOneofCase.Register:
             {
                 var r = envelope.Register;
                 var name = ChineseName.Normalize(r.Name);
-                return new RecordFacts(name, ChineseName.ToPinyin(name), ChineseName.SurnamePinyin(name), (int)r.Gender, Day(r.BirthDate),
-                    r.ResidenceDivision, r.VitalStatus == VitalStatus.Deceased, Day(r.DeathDate), 0, 0, null, null);
+                return new RecordFacts(name, ChineseName.ToPinyin(name), ChineseName.SurnamePinyin(name), (int)r.Gender, ProtoDates.ToDateOnly(r.BirthDate),
+                    r.ResidenceDivision, r.VitalStatus == VitalStatus.Deceased, ProtoDates.ToDateOnly(r.DeathDate), 0, 0, null, null);
             }
 
             case RecordEnvelope.BodyOneofCase.Enrollment:
             {
                 var e = envelope.Enrollment;
                 var name = ChineseName.Normalize(e.Name);
-                return new RecordFacts(name, ChineseName.ToPinyin(name), ChineseName.SurnamePinyin(name), (int)e.Gender, Day(e.BirthDate),
-                    string.Empty, false, null, (int)e.Scheme, (int)e.Status, Day(e.StartDate), Day(e.EndDate));
+                return new RecordFacts(name, ChineseName.ToPinyin(name), ChineseName.SurnamePinyin(name), (int)e.Gender, ProtoDates.ToDateOnly(e.BirthDate),
+                    string.Empty, false, null, (int)e.Scheme, (int)e.Status, ProtoDates.ToDateOnly(e.StartDate), ProtoDates.ToDateOnly(e.EndDate));
             }
 
             default:

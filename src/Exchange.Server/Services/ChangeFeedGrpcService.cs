@@ -21,10 +21,7 @@ public sealed class ChangeFeedGrpcService(
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<PersonChange> responseStream, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
-        if (!options.Value.Purposes.Contains(request.Purpose, StringComparer.Ordinal))
-        {
-            throw RpcErrors.PermissionDenied($"A subscription states its purpose: one of {string.Join(", ", options.Value.Purposes)}; got '{request.Purpose}'.");
-        }
+        Purposes.Require(options.Value, request.Purpose);
 
         if (request.AfterCursor < 0)
         {

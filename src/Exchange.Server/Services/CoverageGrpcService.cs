@@ -18,6 +18,7 @@ public sealed class CoverageGrpcService(
     IOptions<HubOptions> options,
     TimeProvider clock) : CoverageService.CoverageServiceBase
 {
+    /// <summary>Eligibility for endowment insurance starts at this age.</summary>
     public const int EligibleAge = 16;
     private const int PageSize = 500;
     private const int ActiveStatus = 1;
@@ -112,7 +113,7 @@ public sealed class CoverageGrpcService(
             }
         }
 
-        var summary = new CoverageSummary { ReferenceDate = ToDate(today), Overall = Finish(overall) };
+        var summary = new CoverageSummary { ReferenceDate = ProtoDates.ToProto(today), Overall = Finish(overall) };
         summary.Regions.AddRange(regions.Values.Select(Finish));
         return summary;
     }
@@ -161,11 +162,7 @@ public sealed class CoverageGrpcService(
     private (string Scope, DateOnly Today) Prepare(CoverageQuery request, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
-        if (string.IsNullOrEmpty(request.Purpose) || !options.Value.Purposes.Contains(request.Purpose, StringComparer.Ordinal))
-        {
-            throw RpcErrors.PermissionDenied(
-                $"A read of person data states its purpose: one of {string.Join(", ", options.Value.Purposes)}; got '{request.Purpose}'.");
-        }
+        Purposes.Require(options.Value, request.Purpose);
 
         var scope = RegionScopes.Resolve(caller, request.DivisionPrefix, "division_prefix");
         if (request.MinAge < 0 || request.MaxAge < 0 || (request.MaxAge > 0 && request.MaxAge < request.MinAge))
@@ -230,14 +227,14 @@ public sealed class CoverageGrpcService(
         NationalId = person.NationalId,
         Name = person.Name,
         Gender = (Gender)person.Gender,
-        BirthDate = person.BirthDate is { } birth ? ToDate(birth) : null,
+        BirthDate = ProtoDates.ToProto(person.BirthDate),
         Age = person.BirthDate is { } born ? Age(born, today) : 0,
         HukouDivision = person.HukouDivision,
         ResidenceDivision = person.ResidenceDivision,
         Division = person.Division,
         Migrant = person.Migrant,
         InRegister = person.InRegister,
-        DeathDate = person.DeathDate is { } death ? ToDate(death) : null,
+        DeathDate = ProtoDates.ToProto(person.DeathDate),
     };
 
     private static EnrollmentFact ToEnrollment(SourceRecord record) => new()
@@ -247,7 +244,7 @@ public sealed class CoverageGrpcService(
         InsuredDivision = record.Division,
         Scheme = (InsuranceScheme)record.Scheme,
         Status = (EnrollmentStatus)record.EnrollmentStatus,
-        StartDate = record.StartDate is { } start ? ToDate(start) : null,
+        StartDate = ProtoDates.ToProto(record.StartDate),
         NationalId = record.NationalId,
         Name = record.NameKey,
     };
@@ -297,6 +294,4 @@ public sealed class CoverageGrpcService(
 
         return region;
     }
-
-    private static Date ToDate(DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
 }

@@ -263,20 +263,19 @@ public sealed class PersonGrpcService(
 
     private static Contracts.V1.Person ToMessage(Store.Person person)
     {
-        static Date? ToDate(DateOnly? day) => day is { } d ? new Date { Year = d.Year, Month = d.Month, Day = d.Day } : null;
         return new Contracts.V1.Person
         {
             PersonId = person.Id,
             NationalId = person.NationalId,
             Name = person.Name,
             Gender = (Gender)person.Gender,
-            BirthDate = ToDate(person.BirthDate),
+            BirthDate = ProtoDates.ToProto(person.BirthDate),
             HukouDivision = person.HukouDivision,
             ResidenceDivision = person.ResidenceDivision,
             Division = person.Division,
             InRegister = person.InRegister,
             Deceased = person.Deceased,
-            DeathDate = ToDate(person.DeathDate),
+            DeathDate = ProtoDates.ToProto(person.DeathDate),
             RecordCount = person.RecordCount,
             MergedIntoPersonId = person.MergedIntoId ?? 0,
         };

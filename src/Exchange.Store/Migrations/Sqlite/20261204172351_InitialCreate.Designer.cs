@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Exchange.Store.Migrations.Sqlite
 {
     [DbContext(typeof(ExchangeDbContext))]
-    [Migration("20261204164617_Coverage")]
-    partial class Coverage
+    [Migration("20261204172351_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -215,6 +215,40 @@ namespace Exchange.Store.Migrations.Sqlite
                     b.HasIndex("InRegister", "Deceased", "ActiveEndowmentCount");
 
                     b.ToTable("Persons");
+                });
+
+            modelBuilder.Entity("Exchange.Store.PersonEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Division")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("PersonEvents");
                 });
 
             modelBuilder.Entity("Exchange.Store.RecordLink", b =>
