@@ -180,6 +180,26 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task An_explanation_names_a_match_in_another_region_only_as_such()
+    {
+        // Registered in Beijing, living and insured in Guangdong.
+        var id = Id(130, division: "110105", birth: "19900615");
+        var born = new Date { Year = 1990, Month = 6, Day = 15 };
+        var register = Register("LINK-R-130", id, "马超", born: born, division: "110105");
+        register.Register.ResidenceDivision = "440106";
+        await PushAsync("ps-bj", register);
+        await PushAsync("hr-gd", Enrollment("LINK-E-130", id, "马超", born: born, division: "440106"));
+
+        var regional = await ExplainAsync("hr-gd", "LINK-E-130");
+        var national = await ExplainAsync("hr-gd", "LINK-E-130", "hr-national");
+
+        Assert.Equal("auto", regional.Method);
+        Assert.Equal("(outside your region)", regional.MatchedRecordId);
+        Assert.Equal("LINK-R-130", national.MatchedRecordId);
+        Assert.Equal(regional.PersonId, national.PersonId);
+    }
+
     private async Task<List<Contracts.V1.ReviewItem>> ReviewItemsAsync()
     {
         using var call = Persons().ListReviewItems(new ListReviewItemsRequest { MaxItems = 1_000 });

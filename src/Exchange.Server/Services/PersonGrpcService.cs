@@ -49,7 +49,7 @@ public sealed class PersonGrpcService(
             response.Records.Add(new LinkedRecord
             {
                 Record = RecordGrpcService.ToStoredRecord(row.version, current: true),
-                Link = await ExplainAsync(db, row.link, row.record, context.CancellationToken),
+                Link = await ExplainAsync(db, row.link, row.record, caller.RegionScope, context.CancellationToken),
             });
         }
 
@@ -64,7 +64,7 @@ public sealed class PersonGrpcService(
         var record = await FindRecordAsync(db, caller, request.SourceSystem, request.RecordId, context.CancellationToken);
         var link = await db.RecordLinks.SingleOrDefaultAsync(l => l.SourceRecordId == record.Id, context.CancellationToken)
             ?? throw NotFound("The record is not linked (it is retracted).");
-        return await ExplainAsync(db, link, record, context.CancellationToken);
+        return await ExplainAsync(db, link, record, caller.RegionScope, context.CancellationToken);
     }
 
     [Authorize(Policy = HubPolicies.ReviewLinks)]
@@ -119,7 +119,7 @@ public sealed class PersonGrpcService(
 
         var recordId = await RunDecisionAsync(() => decisions.DecideReviewAsync(
             request.ReviewId, request.Decision == ReviewDecision.Confirm, caller.ClientId, item => DivisionCode.IsWithin(item.Division, caller.RegionScope), context.CancellationToken));
-        return await ExplainByIdAsync(recordId, context.CancellationToken);
+        return await ExplainByIdAsync(recordId, caller.RegionScope, context.CancellationToken);
     }
 
     [Authorize(Policy = HubPolicies.ReviewLinks)]
@@ -133,7 +133,7 @@ public sealed class PersonGrpcService(
         }
 
         await RunDecisionAsync(() => decisions.SplitAsync(recordId, caller.ClientId, context.CancellationToken));
-        return await ExplainByIdAsync(recordId, context.CancellationToken);
+        return await ExplainByIdAsync(recordId, caller.RegionScope, context.CancellationToken);
     }
 
     [Authorize(Policy = HubPolicies.ReviewLinks)]
@@ -194,12 +194,12 @@ public sealed class PersonGrpcService(
         }
     }
 
-    private async Task<LinkExplanation> ExplainByIdAsync(long sourceRecordId, CancellationToken cancellationToken)
+    private async Task<LinkExplanation> ExplainByIdAsync(long sourceRecordId, string scope, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var record = await db.SourceRecords.SingleAsync(r => r.Id == sourceRecordId, cancellationToken);
         var link = await db.RecordLinks.SingleAsync(l => l.SourceRecordId == sourceRecordId, cancellationToken);
-        return await ExplainAsync(db, link, record, cancellationToken);
+        return await ExplainAsync(db, link, record, scope, cancellationToken);
     }
 
     private static async Task<SourceRecord> FindRecordAsync(ExchangeDbContext db, CallerIdentity caller, string sourceSystem, string recordId, CancellationToken cancellationToken)
@@ -216,7 +216,7 @@ public sealed class PersonGrpcService(
             : throw RpcErrors.PermissionDenied($"Record {sourceSystem}/{recordId} is outside the client's region scope '{caller.RegionScope}'.");
     }
 
-    private async Task<LinkExplanation> ExplainAsync(ExchangeDbContext db, RecordLink link, SourceRecord record, CancellationToken cancellationToken)
+    private async Task<LinkExplanation> ExplainAsync(ExchangeDbContext db, RecordLink link, SourceRecord record, string scope, CancellationToken cancellationToken)
     {
         var model = await models.GetVersionAsync(db, link.ModelVersion, cancellationToken);
         var explanation = new LinkExplanation
@@ -235,10 +235,12 @@ public sealed class PersonGrpcService(
         };
         explanation.Fields.AddRange(Fields(link.Levels, model));
         if (link.MatchedSourceRecordId is { } matchedId
-            && await db.SourceRecords.Where(r => r.Id == matchedId).Select(r => new { r.SourceSystem, r.RecordId }).SingleOrDefaultAsync(cancellationToken) is { } matched)
+            && await db.SourceRecords.Where(r => r.Id == matchedId).Select(r => new { r.SourceSystem, r.RecordId, r.Division }).SingleOrDefaultAsync(cancellationToken) is { } matched)
         {
-            explanation.MatchedSourceSystem = matched.SourceSystem;
-            explanation.MatchedRecordId = matched.RecordId;
+            // Least privilege: a match in another region is named only as such.
+            var visible = DivisionCode.IsWithin(matched.Division, scope);
+            explanation.MatchedSourceSystem = visible ? matched.SourceSystem : "(outside your region)";
+            explanation.MatchedRecordId = visible ? matched.RecordId : "(outside your region)";
         }
 
         return explanation;
