@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(2004, LogLevel.Warning, "Push stream from {ClientId} failed after {Batches} acknowledged batches: {Reason}")]
     public static partial void PushFailed(ILogger logger, string clientId, int batches, string reason);
 
+    [LoggerMessage(2101, LogLevel.Debug, "Linked {Records} records against {Candidates} candidates: lookup {LookupMs} ms, decide {DecideMs} ms, write {WriteMs} ms, survivorship {SurvivorshipMs} ms")]
+    public static partial void BatchLinked(ILogger logger, int records, int candidates, long lookupMs, long decideMs, long writeMs, long survivorshipMs);
+
     [LoggerMessage(3001, LogLevel.Information, "Hub listening on {Address} (mTLS required)")]
     public static partial void Listening(ILogger logger, string address);
 }

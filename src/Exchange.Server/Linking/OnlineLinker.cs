@@ -10,7 +10,7 @@ namespace Exchange.Server.Linking;
 /// "stored and linked". Candidates come from the store through blocking keys; the decision is
 /// <see cref="PersonMatcher"/>'s, the same as the batch re-link's.
 /// </summary>
-public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock)
+public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock, Microsoft.Extensions.Logging.ILogger<OnlineLinker> logger)
 {
     private const int QueryChunk = 500;
 
@@ -22,6 +22,7 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var active = await models.GetAsync(db, cancellationToken);
         var changedIds = changed.Select(c => c.Id).ToList();
         var affectedPersons = new HashSet<long>();
@@ -82,6 +83,7 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
             .GroupBy(r => r.SourceRecordId)
             .ToDictionary(g => g.Key, g => (IReadOnlySet<long>)g.Select(r => r.CandidatePersonId).ToHashSet());
         var nextPersonId = (await db.Persons.MaxAsync(p => (long?)p.Id, cancellationToken) ?? 0) + 1;
+        var lookupMs = watch.ElapsedMilliseconds;
         var changedById = changed.ToDictionary(c => c.Id);
 
         foreach (var record in live)
@@ -131,17 +133,13 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
             Index(index, candidateRecords, candidatePerson, record, keysOf[record.Id], personId);
         }
 
-        foreach (var record in live)
-        {
-            foreach (var key in keysOf[record.Id])
-            {
-                db.BlockingKeys.Add(new BlockingKey { Key = key, SourceRecordId = record.Id });
-            }
-        }
-
+        var decideMs = watch.ElapsedMilliseconds - lookupMs;
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(cancellationToken);
+        await BulkInserts.InsertBlockingKeysAsync(db, live.SelectMany(r => keysOf[r.Id].Select(k => (k, r.Id))).ToList(), cancellationToken);
+        var writeMs = watch.ElapsedMilliseconds - lookupMs - decideMs;
         await Survivorship.RefreshAsync(db, affectedPersons, now, cancellationToken);
+        Log.BatchLinked(logger, live.Count, candidateRecords.Count, lookupMs, decideMs, writeMs, watch.ElapsedMilliseconds - lookupMs - decideMs - writeMs);
     }
 
     private static void Index(Dictionary<string, List<long>> index, Dictionary<long, PersonRecord> records, Dictionary<long, long> personOf, PersonRecord record, string[] keys, long personId)
