@@ -18,8 +18,27 @@ internal static class SynthCommand
             var folder = result.GetValue(output)!;
             folder.Create();
             var summary = RegistryGenerator.WriteFiles(new GeneratorOptions { People = result.GetValue(people), Seed = result.GetValue(seed) }, folder.FullName);
-            AnsiConsole.MarkupLineInterpolated($"Wrote {folder.FullName}: {summary}");
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Push with: exchange push --file {Path.Combine(folder.FullName, "register.csv")} --cert <a national ps certificate>"));
+            var truth = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(folder.FullName)).AddColumns("truth", "persons");
+            foreach (var (label, value) in new (string, int)[]
+            {
+                ("people", summary.People), ("in the register", summary.InRegister), ("deceased", summary.Deceased), ("migrants", summary.Migrants),
+                ("eligible", summary.Eligible), ("covered", summary.Covered), ("gap (eligible, not covered)", summary.Gap),
+                ("enrolled in two regions", summary.MultiRegion), ("deceased with active pension", summary.DeceasedWithActiveEndowment),
+            })
+            {
+                truth.AddRow(label, value.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            var faults = new Table().Border(TableBorder.Rounded).AddColumns("records", "count");
+            faults.AddRow("register records (CSV rows)", $"{summary.RegisterRecords:N0} ({summary.RegisterRows:N0})");
+            faults.AddRow("enrollment records (CSV rows)", $"{summary.EnrollmentRecords:N0} ({summary.EnrollmentRows:N0})");
+            foreach (var (fault, count) in summary.Faults)
+            {
+                faults.AddRow("fault: " + Markup.Escape(fault), count.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(new Columns(truth, faults));
+            AnsiConsole.MarkupLineInterpolated($"Push with: exchange push --file {Path.Combine(folder.FullName, "register.csv")} --cert certs/dev/clients/ps-national.pfx, then enrollment.csv with hr-national.pfx.");
             return 0;
         });
         return command;
