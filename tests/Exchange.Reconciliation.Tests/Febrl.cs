@@ -13,7 +13,7 @@ public static class Febrl
         var fromEnvironment = Environment.GetEnvironmentVariable("FEBRL_DATA");
         if (!string.IsNullOrEmpty(fromEnvironment))
         {
-            return fromEnvironment;
+            return Directory.Exists(fromEnvironment) ? fromEnvironment : null;
         }
 
         // ../shared/data/febrl next to the checkout, as the developers' guide lays it out.

@@ -11,12 +11,13 @@ public sealed class FebrlQuality(ITestOutputHelper output)
     // A pair is a match when its posterior match probability is at least this.
     private static readonly double Threshold = FellegiSunterModel.WeightOf(0.95);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("febrl_dataset1.csv", 500)]
     [InlineData("febrl_dataset2.csv", 1_934)]
     [InlineData("febrl_dataset3.csv", 6_538)]
     public void Deduplication_reaches_F1_of_at_least_0_98(string file, int expectedTruePairs)
     {
+        SkipWithoutData();
         var records = Febrl.Load(file);
         var truth = Febrl.TruePairs(records);
         Assert.Equal(expectedTruePairs, truth.Count);
@@ -33,9 +34,10 @@ public sealed class FebrlQuality(ITestOutputHelper output)
         Assert.True(quality.F1 >= 0.98, quality.ToString());
     }
 
-    [Fact]
+    [SkippableFact]
     public void Linking_4a_to_4b_reaches_F1_of_at_least_0_98()
     {
+        SkipWithoutData();
         var left = Febrl.Load("febrl_dataset4a.csv");
         var right = Febrl.Load("febrl_dataset4b.csv");
         var truth = Febrl.TruePairs(left, right);
@@ -52,4 +54,9 @@ public sealed class FebrlQuality(ITestOutputHelper output)
         Assert.True(blockingRecall >= 0.995, $"blocking recall {blockingRecall:F4}");
         Assert.True(quality.F1 >= 0.98, quality.ToString());
     }
+
+    // The FEBRL files are shared beside the checkout and never committed. Where they are absent the
+    // tests say so as skipped (never as passed); .ci/run points FEBRL_DATA at them.
+    private static void SkipWithoutData() =>
+        Skip.If(Febrl.DataDirectory() is null, "FEBRL data not found: set FEBRL_DATA or place shared/data/febrl above the checkout.");
 }
