@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Exchange.Pki;
 using Grpc.Net.Client;
 
 namespace Exchange.Client;
@@ -21,7 +22,7 @@ public static class HubChannel
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                     certificate is X509Certificate2 server
                     && !errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
-                    && IsIssuedBy(server, hubAuthority),
+                    && CertificateAuthority.IsIssuedBy(server, hubAuthority),
             },
         };
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
@@ -36,14 +37,4 @@ public static class HubChannel
     /// <summary>Loads a client certificate file (.pfx, no password) and the hub CA (.crt, PEM).</summary>
     public static GrpcChannel Create(Uri address, string clientPfxPath, string authorityPemPath) =>
         Create(address, X509CertificateLoader.LoadPkcs12FromFile(clientPfxPath, null), X509CertificateLoader.LoadCertificateFromFile(authorityPemPath));
-
-    private static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2 authority)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate)
-            && chain.ChainElements[^1].Certificate.RawDataMemory.Span.SequenceEqual(authority.RawDataMemory.Span);
-    }
 }

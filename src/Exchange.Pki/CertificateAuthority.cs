@@ -71,6 +71,37 @@ public sealed class CertificateAuthority : IDisposable
     public static string Thumbprint(X509Certificate2 certificate) =>
         certificate.GetCertHashString(HashAlgorithmName.SHA256);
 
+    /// <summary>
+    /// Whether a certificate chains to this exact authority, trusting nothing else (never the OS store).
+    /// Revocation is not checked here: the hub keeps it in its registry.
+    /// </summary>
+    public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2 authority, DateTime? verificationTimeUtc = null) =>
+        ChainStatus(certificate, authority, verificationTimeUtc) is null;
+
+    /// <summary>Null when the certificate chains to <paramref name="authority"/>, else why not.</summary>
+    public static string? ChainStatus(X509Certificate2 certificate, X509Certificate2 authority, DateTime? verificationTimeUtc = null)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (verificationTimeUtc is { } at)
+        {
+            chain.ChainPolicy.VerificationTime = at;
+            chain.ChainPolicy.VerificationTimeIgnored = false;
+        }
+
+        if (!chain.Build(certificate))
+        {
+            return "certificate chain not trusted: " + string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
+        }
+
+        // The chain must end at our CA itself, not at another root that happens to share its name.
+        return chain.ChainElements[^1].Certificate.RawDataMemory.Span.SequenceEqual(authority.RawDataMemory.Span)
+            ? null
+            : "certificate not issued by the hub's CA";
+    }
+
     public void Dispose() => Certificate.Dispose();
 
     private X509Certificate2 Issue(

@@ -30,24 +30,7 @@ public sealed class ClientCertificateValidator(X509Certificate2 authority, TimeP
             return "certificate not issued for client authentication";
         }
 
-        using var chain = new X509Chain();
-        // Trust only the hub's CA; revocation is the hub's own registry, checked per call.
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        if (!chain.Build(certificate))
-        {
-            var status = chain.ChainStatus.Select(s => s.Status.ToString()).Distinct();
-            return "certificate chain not trusted: " + string.Join(", ", status);
-        }
-
-        // The chain must end at our CA itself, not at another root that happens to share its name.
-        var root = chain.ChainElements[^1].Certificate;
-        return root.RawDataMemory.Span.SequenceEqual(authority.RawDataMemory.Span)
-            ? null
-            : "certificate not issued by the hub's CA";
+        return CertificateAuthority.ChainStatus(certificate, authority, now.UtcDateTime);
     }
 
     private static bool HasUsage(X509Certificate2 certificate)

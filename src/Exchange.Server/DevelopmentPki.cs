@@ -48,9 +48,7 @@ public static class DevelopmentPki
 
         files.Add(directory.ServerCertificate);
 
-        var options = new DbContextOptionsBuilder<ExchangeDbContext>();
-        StoreSetup.Configure(options, StoreSetup.SqliteConnectionString(dataDirectory));
-        var factory = new SingleContextFactory(options.Options);
+        var factory = StoreSetup.OpenSqlite(dataDirectory);
         await using (var db = factory.CreateDbContext())
         {
             await StoreSetup.MigrateAsync(db, cancellationToken);
@@ -100,11 +98,5 @@ public static class DevelopmentPki
         var authority = CertificateAuthority.Create("Exchange development CA", now.AddMinutes(-5), now.AddYears(5));
         authority.Save(directory.CaCertificate, directory.CaPrivateKey);
         return authority;
-    }
-
-    /// <summary>A context factory over fixed options, for tools that run without the hub's container.</summary>
-    public sealed class SingleContextFactory(DbContextOptions<ExchangeDbContext> options) : IDbContextFactory<ExchangeDbContext>
-    {
-        public ExchangeDbContext CreateDbContext() => new(options);
     }
 }

@@ -20,6 +20,19 @@ public static class StoreSetup
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
 
+    /// <summary>A context factory over the embedded store, for tools that run without the hub's container.</summary>
+    public static IDbContextFactory<ExchangeDbContext> OpenSqlite(string dataDirectory)
+    {
+        var options = new DbContextOptionsBuilder<ExchangeDbContext>();
+        Configure(options, SqliteConnectionString(dataDirectory));
+        return new FixedOptionsFactory(options.Options);
+    }
+
+    private sealed class FixedOptionsFactory(DbContextOptions<ExchangeDbContext> options) : IDbContextFactory<ExchangeDbContext>
+    {
+        public ExchangeDbContext CreateDbContext() => new(options);
+    }
+
     /// <summary>Applies checked-in migrations and the pragmas the hub relies on.</summary>
     public static async Task MigrateAsync(ExchangeDbContext db, CancellationToken cancellationToken = default)
     {
