@@ -14,12 +14,12 @@ internal static class ChangesCommand
         var source = new Option<string>("--source") { Description = "Only this source system.", DefaultValueFactory = _ => "" };
         var max = new Option<int>("--max") { Description = "Most changes to show.", DefaultValueFactory = _ => 100 };
         var command = new Command("changes", "List record versions stored after a cursor.") { after, source, max };
-        client.AddTo(command);
+        client.AddWithPurposeTo(command);
         command.SetAction((result, cancellationToken) => ClientOptions.ReportFailuresAsync(async () =>
         {
             using var channel = client.Open(result);
             using var call = new RecordService.RecordServiceClient(channel).ListChanges(
-                new ListChangesRequest { AfterCursor = result.GetValue(after), SourceSystem = result.GetValue(source)!, MaxChanges = result.GetValue(max) },
+                new ListChangesRequest { Purpose = result.GetValue(client.Purpose)!, AfterCursor = result.GetValue(after), SourceSystem = result.GetValue(source)!, MaxChanges = result.GetValue(max) },
                 cancellationToken: cancellationToken);
             var changes = new List<RecordChange>();
             await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))

@@ -39,15 +39,36 @@ internal sealed class ClientOptions
         DefaultValueFactory = _ => new FileInfo("certs/dev/ca.crt"),
     };
 
+    /// <summary>The purpose a read of person data states (only commands that read person data add it).</summary>
+    public Option<string> Purpose { get; } = new("--purpose")
+    {
+        Description = "Why you read person data; one of the purposes registered for your client (e.g. benefit-verification).",
+        Required = true,
+    };
+
+    public Option<string?> CertPassword { get; } = new("--cert-password")
+    {
+        Description = "Password of the .pfx, if it has one (or set EXCHANGE_CERT_PASSWORD).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EXCHANGE_CERT_PASSWORD"),
+    };
+
+    /// <summary>Adds the connection options and --purpose.</summary>
+    public void AddWithPurposeTo(Command command)
+    {
+        AddTo(command);
+        command.Options.Add(Purpose);
+    }
+
     public void AddTo(Command command)
     {
+        command.Options.Add(CertPassword);
         command.Options.Add(Hub);
         command.Options.Add(Cert);
         command.Options.Add(Ca);
     }
 
     public GrpcChannel Open(ParseResult result) =>
-        HubChannel.Create(result.GetValue(Hub)!, result.GetValue(Cert)!.FullName, result.GetValue(Ca)!.FullName);
+        HubChannel.Create(result.GetValue(Hub)!, result.GetValue(Cert)!.FullName, result.GetValue(Ca)!.FullName, result.GetValue(CertPassword));
 
     /// <summary>Runs a call and turns a gRPC failure into a readable message and exit code 2.</summary>
     public static async Task<int> ReportFailuresAsync(Func<Task<int>> action)

@@ -54,7 +54,7 @@ internal static class DemoCommand
 
             AnsiConsole.Write(new Rule("[bold]4. What the hub stored[/]").LeftJustified());
             var records = new List<StoredRecord>();
-            using (var call = new RecordService.RecordServiceClient(hr).ListChanges(new ListChangesRequest(), cancellationToken: cancellationToken))
+            using (var call = new RecordService.RecordServiceClient(hr).ListChanges(new ListChangesRequest { Purpose = "benefit-verification" }, cancellationToken: cancellationToken))
             {
                 await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
@@ -65,7 +65,7 @@ internal static class DemoCommand
             AnsiConsole.MarkupLineInterpolated($"{records.Count} record versions in the Guangdong scope (national IDs masked on screen):");
             AnsiConsole.Write(Render.Records(records, mask: true));
             var someone = records.First(r => r.Kind == RecordKind.Register && r.NormalizedNationalId.Length > 0).NormalizedNationalId;
-            var byId = await new RecordService.RecordServiceClient(hr).GetRecordsAsync(new GetRecordsRequest { NationalId = someone }, cancellationToken: cancellationToken);
+            var byId = await new RecordService.RecordServiceClient(hr).GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = someone }, cancellationToken: cancellationToken);
             AnsiConsole.MarkupLineInterpolated($"GetRecords({Render.MaskId(someone)}) as hr-gd: {byId.Records.Count} records, from {string.Join(" and ", byId.Records.Select(r => r.SourceSystem).Distinct())}.");
 
             AnsiConsole.Write(new Rule("[bold]5. Persons: every record linked to one person, and why[/]").LeftJustified());
@@ -73,7 +73,7 @@ internal static class DemoCommand
             var links = new List<LinkExplanation>();
             foreach (var record in records.Where(r => r.Current))
             {
-                links.Add(await persons.ExplainRecordAsync(new ExplainRecordRequest { SourceSystem = record.SourceSystem, RecordId = record.Envelope.RecordId }, cancellationToken: cancellationToken));
+                links.Add(await persons.ExplainRecordAsync(new ExplainRecordRequest { Purpose = "benefit-verification", SourceSystem = record.SourceSystem, RecordId = record.Envelope.RecordId }, cancellationToken: cancellationToken));
             }
 
             var byPerson = new Table().Border(TableBorder.Rounded).AddColumns("person", "records", "how linked");
@@ -86,7 +86,7 @@ internal static class DemoCommand
             }
 
             AnsiConsole.Write(byPerson);
-            using (var call = persons.ListReviewItems(new ListReviewItemsRequest(), cancellationToken: cancellationToken))
+            using (var call = persons.ListReviewItems(new ListReviewItemsRequest { Purpose = "benefit-verification" }, cancellationToken: cancellationToken))
             {
                 await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
@@ -96,7 +96,7 @@ internal static class DemoCommand
 
             AnsiConsole.Write(new Rule("[bold]6. Least privilege[/]").LeftJustified());
             await ShowRefusalAsync("hr-bj (Beijing) asks for Guangdong records", () =>
-                new RecordService.RecordServiceClient(hrBeijing).GetRecordsAsync(new GetRecordsRequest { NationalId = someone, DivisionPrefix = "44" }, cancellationToken: cancellationToken).ResponseAsync);
+                new RecordService.RecordServiceClient(hrBeijing).GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = someone, DivisionPrefix = "44" }, cancellationToken: cancellationToken).ResponseAsync);
             await ShowRefusalAsync("ps-gd pushes an enrollment", async () =>
             {
                 using var call = new RecordService.RecordServiceClient(ps).Push(cancellationToken: cancellationToken);

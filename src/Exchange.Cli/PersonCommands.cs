@@ -24,11 +24,11 @@ internal static class PersonCommands
         var client = new ClientOptions();
         var id = new Option<long>("--id") { Description = "Person id.", Required = true };
         var command = new Command("person", "Show a person and why each of its records is linked to it.") { id };
-        client.AddTo(command);
+        client.AddWithPurposeTo(command);
         command.SetAction((result, token) => ClientOptions.ReportFailuresAsync(async () =>
         {
             using var channel = client.Open(result);
-            var response = await new PersonService.PersonServiceClient(channel).GetPersonAsync(new GetPersonRequest { PersonId = result.GetValue(id) }, cancellationToken: token);
+            var response = await new PersonService.PersonServiceClient(channel).GetPersonAsync(new GetPersonRequest { Purpose = result.GetValue(client.Purpose)!, PersonId = result.GetValue(id) }, cancellationToken: token);
             var p = response.Person;
             AnsiConsole.MarkupLineInterpolated($"[bold]Person {p.PersonId}[/]: {p.Name} {p.Gender} born {Render.Date(p.BirthDate)}, ID {p.NationalId}, division {p.Division}{(p.InRegister ? "" : " [yellow](unknown to register)[/]")}{(p.Deceased ? $" died {Render.Date(p.DeathDate)}" : "")}{(p.MergedIntoPersonId != 0 ? $" merged into {p.MergedIntoPersonId}" : "")}");
             AnsiConsole.Write(Render.Records(response.Records.Select(r => r.Record), mask: false));
@@ -44,12 +44,12 @@ internal static class PersonCommands
         var source = new Option<string>("--source") { Description = "Source system (client id) of the record.", Required = true };
         var record = new Option<string>("--record") { Description = "Record id at that source.", Required = true };
         var command = new Command("explain", "Why a record is linked to its person: score, per-field agreement, rule and model version.") { source, record };
-        client.AddTo(command);
+        client.AddWithPurposeTo(command);
         command.SetAction((result, token) => ClientOptions.ReportFailuresAsync(async () =>
         {
             using var channel = client.Open(result);
             var link = await new PersonService.PersonServiceClient(channel).ExplainRecordAsync(
-                new ExplainRecordRequest { SourceSystem = result.GetValue(source)!, RecordId = result.GetValue(record)! }, cancellationToken: token);
+                new ExplainRecordRequest { Purpose = result.GetValue(client.Purpose)!, SourceSystem = result.GetValue(source)!, RecordId = result.GetValue(record)! }, cancellationToken: token);
             AnsiConsole.MarkupLineInterpolated($"{link.SourceSystem}/{link.RecordId} -> person [bold]{link.PersonId}[/] ({link.Method}{(link.Sticky ? $", decided by {link.DecidedBy}" : "")})");
             if (link.MatchedRecordId.Length > 0)
             {
@@ -76,12 +76,12 @@ internal static class PersonCommands
         var region = new Option<string>("--region") { Description = "Division prefix inside your scope.", DefaultValueFactory = _ => "" };
         var max = new Option<int>("--max") { Description = "Most items.", DefaultValueFactory = _ => 50 };
         var list = new Command("list", "Open review items, highest impact first.") { region, max };
-        client.AddTo(list);
+        client.AddWithPurposeTo(list);
         list.SetAction((result, token) => ClientOptions.ReportFailuresAsync(async () =>
         {
             using var channel = client.Open(result);
             using var call = new PersonService.PersonServiceClient(channel).ListReviewItems(
-                new ListReviewItemsRequest { DivisionPrefix = result.GetValue(region)!, MaxItems = result.GetValue(max) }, cancellationToken: token);
+                new ListReviewItemsRequest { Purpose = result.GetValue(client.Purpose)!, DivisionPrefix = result.GetValue(region)!, MaxItems = result.GetValue(max) }, cancellationToken: token);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "reason", "record", "now in", "candidate", "p", "fields", "impact");
             await foreach (var item in call.ResponseStream.ReadAllAsync(token))
             {

@@ -52,6 +52,41 @@ public sealed class CertificateAuthority : IDisposable
     public X509Certificate2 IssueClientCertificate(string clientId, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
         Issue($"CN={clientId}, O=Exchange clients", ClientAuthOid, null, notBefore, notAfter);
 
+    /// <summary>
+    /// Issues a client certificate for a key the client system generated itself (its private key never
+    /// leaves it). Only the public key and the proof of possession come from the CSR: the subject and the
+    /// extensions are the hub's, so a CSR cannot ask for more than a client certificate.
+    /// </summary>
+    /// <param name="csrPem">A PKCS#10 request, PEM ("BEGIN CERTIFICATE REQUEST").</param>
+    /// <exception cref="CertificateRequestException">The CSR cannot be read, its signature is wrong, or it names another client.</exception>
+    public X509Certificate2 IssueClientCertificateFromRequest(string clientId, string csrPem, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        CertificateRequest submitted;
+        try
+        {
+            // Loading verifies the request's self-signature: the submitter holds the private key.
+            submitted = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+        }
+        catch (Exception exception) when (exception is CryptographicException or ArgumentException)
+        {
+            throw new CertificateRequestException("The certificate request is not a valid signed PKCS#10 request: " + exception.Message);
+        }
+
+        var commonName = submitted.SubjectName.EnumerateRelativeDistinguishedNames()
+            .Where(name => name.GetSingleElementType().Value == "2.5.4.3")
+            .Select(name => name.GetSingleElementValue())
+            .FirstOrDefault();
+        if (commonName is not null && !string.Equals(commonName, clientId, StringComparison.Ordinal))
+        {
+            throw new CertificateRequestException($"The certificate request names '{commonName}', not the client '{clientId}'.");
+        }
+
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={clientId}, O=Exchange clients"), submitted.PublicKey, HashAlgorithmName.SHA256);
+        AddClientExtensions(request, ClientAuthOid);
+        var end = notAfter < Certificate.NotAfter ? notAfter : new DateTimeOffset(Certificate.NotAfter);
+        return request.Create(Certificate, notBefore, end, NewSerial());
+    }
+
     /// <summary>Writes the CA certificate (PEM) and, separately, its private key (PEM, owner-only).</summary>
     public void Save(string certificatePemPath, string keyPemPath)
     {
@@ -109,11 +144,7 @@ public sealed class CertificateAuthority : IDisposable
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usageOid)], false));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        AddClientExtensions(request, usageOid);
         if (subjectAlternativeName is not null)
         {
             request.CertificateExtensions.Add(subjectAlternativeName);
@@ -121,10 +152,24 @@ public sealed class CertificateAuthority : IDisposable
 
         // A child certificate may not outlive its issuer.
         var end = notAfter < Certificate.NotAfter ? notAfter : new DateTimeOffset(Certificate.NotAfter);
+        using var issued = request.Create(Certificate, notBefore, end, NewSerial());
+        return issued.CopyWithPrivateKey(key);
+    }
+
+    private void AddClientExtensions(CertificateRequest request, string usageOid)
+    {
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usageOid)], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+    }
+
+    private static byte[] NewSerial()
+    {
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F; // positive, as RFC 5280 requires
-        using var issued = request.Create(Certificate, notBefore, end, serial);
-        return issued.CopyWithPrivateKey(key);
+        return serial;
     }
 
     private static void WritePrivateFile(string path, string text) => WritePrivateFile(path, System.Text.Encoding.UTF8.GetBytes(text));
@@ -141,3 +186,6 @@ public sealed class CertificateAuthority : IDisposable
         stream.Write(bytes);
     }
 }
+
+/// <summary>A certificate signing request the hub will not sign, and why.</summary>
+public sealed class CertificateRequestException(string message) : Exception(message);

@@ -11,6 +11,9 @@ public sealed class CertificateDirectory(string root)
 
     public string ServerCertificate => Path.Combine(Root, "server.pfx");
 
+    /// <summary>The token server's signing and encryption keys (shared by every hub node and token server).</summary>
+    public string TokenKeys => Path.Combine(Root, "token-keys");
+
     public string ClientsFolder => Path.Combine(Root, "clients");
 
     public string Client(string clientId) => Path.Combine(ClientsFolder, clientId + ".pfx");

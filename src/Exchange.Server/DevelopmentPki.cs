@@ -7,7 +7,18 @@ using Microsoft.EntityFrameworkCore;
 namespace Exchange.Server;
 
 /// <summary>A client system to provision: id (certificate common name), role and region scope.</summary>
-public sealed record ClientSpec(string Id, string DisplayName, string Role, string RegionScope);
+/// <param name="Purposes">Purpose codes it may state when reading; null: the defaults for its role.</param>
+public sealed record ClientSpec(string Id, string DisplayName, string Role, string RegionScope, IReadOnlyList<string>? Purposes = null)
+{
+    /// <summary>What a development client of each role may state as its purpose.</summary>
+    public IReadOnlyList<string> EffectivePurposes => Purposes ?? Role switch
+    {
+        ClientRoles.HumanResources => ["enrollment-drive", "benefit-verification", "statistics"],
+        ClientRoles.PublicSecurity => ["benefit-verification", "fraud-audit", "statistics"],
+        ClientRoles.Auditor => ["fraud-audit"],
+        _ => [],
+    };
+}
 
 /// <summary>
 /// Creates the development PKI (`exchange certs init`): a CA, the hub's server certificate and one client
@@ -84,12 +95,12 @@ public static class DevelopmentPki
     public static async Task RegisterAsync(
         ClientRegistry registry, IDbContextFactory<ExchangeDbContext> factory, ClientSpec client, X509Certificate2 certificate, CancellationToken cancellationToken = default)
     {
-        await registry.UpsertClientAsync(client.Id, client.DisplayName, client.Role, client.RegionScope, cancellationToken);
+        await registry.UpsertClientAsync(client.Id, client.DisplayName, client.Role, client.RegionScope, client.EffectivePurposes, cancellationToken);
         var thumbprint = CertificateAuthority.Thumbprint(certificate);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         if (!await db.ClientCertificates.AnyAsync(c => c.Thumbprint == thumbprint, cancellationToken))
         {
-            await registry.AddCertificateAsync(client.Id, thumbprint, certificate.SerialNumber, certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime(), cancellationToken);
+            await registry.AddCertificateAsync(client.Id, certificate, cancellationToken);
         }
     }
 

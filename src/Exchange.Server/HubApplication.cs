@@ -1,5 +1,7 @@
 using System.Net;
 using System.Security.Authentication;
+using Exchange.Identity;
+using Exchange.Pki;
 using Exchange.Server.Linking;
 using Exchange.Server.Security;
 using Exchange.Server.Services;
@@ -35,17 +37,23 @@ public static class HubApplication
 
         // EF Core logs every command at Information; operators want the hub's own events.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
-        builder.Services.AddHubServices();
+        var hub = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+        builder.Services.AddHubServices(hub);
         builder.WebHost.ConfigureKestrel(ConfigureKestrel);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapGrpcService<RecordGrpcService>();
-        app.MapGrpcService<PersonGrpcService>();
-        app.MapGrpcService<CoverageGrpcService>();
-        app.MapGrpcService<ChangeFeedGrpcService>();
+        if (hub.ServesData)
+        {
+            app.MapGrpcService<RecordGrpcService>();
+            app.MapGrpcService<PersonGrpcService>();
+            app.MapGrpcService<CoverageGrpcService>();
+            app.MapGrpcService<ChangeFeedGrpcService>();
+            app.MapGrpcService<AdminGrpcService>();
+        }
+
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
@@ -69,7 +77,7 @@ public static class HubApplication
         return uri;
     }
 
-    private static IServiceCollection AddHubServices(this IServiceCollection services)
+    private static IServiceCollection AddHubServices(this IServiceCollection services, HubOptions hub)
     {
         services.AddOptions<HubOptions>().BindConfiguration(HubOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<HubOptions>, HubOptionsValidator>();
@@ -90,6 +98,14 @@ public static class HubApplication
         services.AddSingleton<Relinker>();
 
         services.AddHubAuthentication();
+        services.AddSingleton<ClientAdministration>();
+        services.AddExchangeIdentity(hub.ServesTokens, provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<HubOptions>>().Value;
+            var keys = new TokenKeys(new CertificateDirectory(options.CertificateDirectory).TokenKeys);
+            keys.EnsureCreated(provider.GetRequiredService<TimeProvider>());
+            return new IdentitySetup(provider.GetRequiredService<HubCertificates>().Authority, keys);
+        });
         services.AddGrpc(ConfigureGrpc);
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<HubOptions>>((grpc, hub) =>
         {

@@ -34,9 +34,28 @@ public sealed class HubOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>Purpose codes a read of person data may state. Calls without one of these are refused.</summary>
+    /// <summary>
+    /// The catalogue of purpose codes: an admin grants each client some of these, and a read of person data
+    /// must state one its client was granted.
+    /// </summary>
     [MinLength(1)]
     public string[] Purposes { get; set; } = ["enrollment-drive", "benefit-verification", "fraud-audit", "statistics"];
+
+    /// <summary>
+    /// What this process serves: "all" (the hub and its token server, the default), "hub" (data services;
+    /// tokens come from a separate token server sharing the certificate folder) or "token-server" (only the
+    /// token endpoint and health).
+    /// </summary>
+    [RegularExpression("^(all|hub|token-server)$")]
+    public string Components { get; set; } = "all";
+
+    /// <summary>How long a rotated certificate keeps working beside its replacement, by default.</summary>
+    [Range(0, 90 * 24 * 60)]
+    public int RotationGraceMinutes { get; set; } = 7 * 24 * 60;
+
+    public bool ServesTokens => Components is "all" or "token-server";
+
+    public bool ServesData => Components is "all" or "hub";
 
     /// <summary>Batches read ahead of the one being stored, per Push stream (bounds memory per stream).</summary>
     [Range(1, 64)]

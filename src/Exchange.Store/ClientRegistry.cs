@@ -1,15 +1,29 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.EntityFrameworkCore;
 
 namespace Exchange.Store;
 
 /// <summary>What the registry says about the holder of a certificate.</summary>
-public sealed record RegisteredClient(string ClientId, string Role, string RegionScope);
+/// <param name="Purposes">Purpose codes the client may state when reading person data.</param>
+public sealed record RegisteredClient(string ClientId, string Role, string RegionScope, IReadOnlyList<string> Purposes);
+
+/// <summary>A change the registry refuses, with the field at fault (for INVALID_ARGUMENT details).</summary>
+public sealed class ClientRegistryException(string field, string message, bool notFound = false, bool alreadyExists = false) : Exception(message)
+{
+    public string Field { get; } = field;
+
+    public bool NotFound { get; } = notFound;
+
+    public bool AlreadyExists { get; } = alreadyExists;
+}
 
 /// <summary>The hub's registry of client systems and the certificates issued to them.</summary>
 public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextFactory, TimeProvider clock)
 {
-    /// <summary>Creates or updates a client system.</summary>
-    public async Task UpsertClientAsync(string clientId, string displayName, string role, string regionScope, CancellationToken cancellationToken = default)
+    /// <summary>Creates or updates a client system (development PKI and tests; admins use <see cref="RegisterAsync"/>).</summary>
+    public async Task UpsertClientAsync(
+        string clientId, string displayName, string role, string regionScope, IReadOnlyCollection<string>? purposes = null, CancellationToken cancellationToken = default)
     {
         if (!ClientRoles.All.Contains(role))
         {
@@ -20,14 +34,15 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
         var client = await db.Clients.AsTracking().SingleOrDefaultAsync(c => c.Id == clientId, cancellationToken);
         if (client is null)
         {
-            db.Clients.Add(new ClientSystem
+            client = new ClientSystem
             {
                 Id = clientId,
                 DisplayName = displayName,
                 Role = role,
                 RegionScope = regionScope,
                 CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
-            });
+            };
+            db.Clients.Add(client);
         }
         else
         {
@@ -36,23 +51,96 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
             client.RegionScope = regionScope;
         }
 
+        if (purposes is not null)
+        {
+            client.AllowedPurposes = string.Join(' ', purposes);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Records a certificate issued to a registered client.</summary>
-    public async Task AddCertificateAsync(
-        string clientId, string thumbprint, string serialNumber, DateTime notBeforeUtc, DateTime notAfterUtc, CancellationToken cancellationToken = default)
+    /// <summary>Registers a new client system; refuses a taken id or display name.</summary>
+    /// <exception cref="ClientRegistryException">The id or name is taken, or the role is unknown.</exception>
+    public async Task<ClientSystem> RegisterAsync(
+        string clientId, string displayName, string ministry, string role, string regionScope, IReadOnlyCollection<string> purposes, CancellationToken cancellationToken = default)
+    {
+        if (!ClientRoles.All.Contains(role))
+        {
+            throw new ClientRegistryException("role", $"Unknown role '{role}'; one of {string.Join(", ", ClientRoles.All)}.");
+        }
+
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Clients.AnyAsync(c => c.Id == clientId, cancellationToken))
+        {
+            throw new ClientRegistryException("client_id", $"A client '{clientId}' is already registered.", alreadyExists: true);
+        }
+
+        if (await db.Clients.AnyAsync(c => c.DisplayName == displayName, cancellationToken))
+        {
+            throw new ClientRegistryException("display_name", $"Another client is already named '{displayName}'.", alreadyExists: true);
+        }
+
+        var client = new ClientSystem
+        {
+            Id = clientId,
+            DisplayName = displayName,
+            Ministry = ministry,
+            Role = role,
+            RegionScope = regionScope,
+            AllowedPurposes = string.Join(' ', purposes),
+            CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
+        };
+        db.Clients.Add(client);
+        await db.SaveChangesAsync(cancellationToken);
+        return client;
+    }
+
+    public async Task<ClientSystem?> FindAsync(string clientId, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        db.ClientCertificates.Add(new ClientCertificate
-        {
-            Thumbprint = thumbprint.ToUpperInvariant(),
-            SerialNumber = serialNumber.ToUpperInvariant(),
-            ClientId = clientId,
-            NotBeforeUtc = notBeforeUtc,
-            NotAfterUtc = notAfterUtc,
-        });
+        return await db.Clients.Include(c => c.Certificates).SingleOrDefaultAsync(c => c.Id == clientId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ClientSystem>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Clients.Include(c => c.Certificates).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Suspends or resumes a client: all its certificates and tokens stop (or start) working at the next call.</summary>
+    /// <returns>False when no such client exists.</returns>
+    public async Task<bool> SetSuspendedAsync(string clientId, bool suspended, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Clients.Where(c => c.Id == clientId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Suspended, suspended), cancellationToken) > 0;
+    }
+
+    /// <summary>Records a certificate issued to a registered client.</summary>
+    public async Task AddCertificateAsync(string clientId, X509Certificate2 certificate, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        db.ClientCertificates.Add(NewCertificate(clientId, certificate));
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a new certificate for a client and limits its current ones to a grace period, in one
+    /// transaction: systems switch over without a gap, and the old certificates stop at the end of it.
+    /// </summary>
+    /// <returns>How many older certificates were put on a grace period.</returns>
+    public async Task<int> RotateCertificateAsync(string clientId, X509Certificate2 certificate, TimeSpan gracePeriod, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var graceEnds = clock.GetUtcNow().UtcDateTime + gracePeriod;
+        var limited = await db.ClientCertificates
+            .Where(c => c.ClientId == clientId && c.RevokedAtUtc == null && (c.ReplacedUntilUtc == null || c.ReplacedUntilUtc > graceEnds))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ReplacedUntilUtc, graceEnds), cancellationToken);
+        db.ClientCertificates.Add(NewCertificate(clientId, certificate));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return limited;
     }
 
     /// <summary>Marks every certificate with this serial number revoked; returns how many were.</summary>
@@ -68,7 +156,8 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
 
     /// <summary>
     /// The client holding a certificate, or the reason it may not call: unknown certificate, revoked,
-    /// suspended client, or a certificate issued for another client id.
+    /// replaced and past its grace period, suspended client, or a certificate issued for another client id.
+    /// Read from the database on every call, so a revocation or suspension applies to the very next call.
     /// </summary>
     public async Task<(RegisteredClient? Client, string? Refusal)> AuthenticateAsync(
         string thumbprint, string commonName, CancellationToken cancellationToken = default)
@@ -77,14 +166,29 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
         var certificate = await db.ClientCertificates
             .Include(c => c.Client)
             .SingleOrDefaultAsync(c => c.Thumbprint == thumbprint, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
         return certificate switch
         {
             null => (null, "certificate not registered"),
             { RevokedAtUtc: not null } => (null, "certificate revoked"),
+            { ReplacedUntilUtc: { } until } when until <= now => (null, "certificate replaced and its grace period is over"),
             { Client: null } => (null, "certificate not registered"),
             { Client.Suspended: true } => (null, "client suspended"),
             _ when !string.Equals(certificate.ClientId, commonName, StringComparison.Ordinal) => (null, "certificate subject does not match its registration"),
-            _ => (new RegisteredClient(certificate.Client.Id, certificate.Client.Role, certificate.Client.RegionScope), null),
+            _ => (ToRegistered(certificate.Client), null),
         };
     }
+
+    public static RegisteredClient ToRegistered(ClientSystem client) =>
+        new(client.Id, client.Role, client.RegionScope, client.AllowedPurposes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    private static ClientCertificate NewCertificate(string clientId, X509Certificate2 certificate) => new()
+    {
+        Thumbprint = certificate.GetCertHashString(HashAlgorithmName.SHA256).ToUpperInvariant(),
+        SerialNumber = certificate.SerialNumber.ToUpperInvariant(),
+        ClientId = clientId,
+        NotBeforeUtc = certificate.NotBefore.ToUniversalTime(),
+        NotAfterUtc = certificate.NotAfter.ToUniversalTime(),
+        Der = certificate.RawData,
+    };
 }

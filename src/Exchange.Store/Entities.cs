@@ -25,6 +25,12 @@ public sealed class ClientSystem
     /// <summary>Division-code prefix the client may push and read; empty for national scope.</summary>
     public required string RegionScope { get; set; }
 
+    /// <summary>Which ministry runs the system (e.g. "Ministry of Public Security"), for people reading the registry.</summary>
+    public string Ministry { get; set; } = "";
+
+    /// <summary>Purpose codes this client may state when it reads person data, space-separated.</summary>
+    public string AllowedPurposes { get; set; } = "";
+
     public bool Suspended { get; set; }
 
     public DateTime CreatedAtUtc { get; set; }
@@ -52,6 +58,12 @@ public sealed class ClientCertificate
     public DateTime? RevokedAtUtc { get; set; }
 
     public string? RevocationReason { get; set; }
+
+    /// <summary>The certificate itself (DER, public part only): the token server lists a client's keys from it.</summary>
+    public byte[]? Der { get; set; }
+
+    /// <summary>Set when the certificate was rotated: it is accepted until then, refused after.</summary>
+    public DateTime? ReplacedUntilUtc { get; set; }
 }
 
 /// <summary>Kinds of source record; values match exchange.v1.RecordKind.</summary>

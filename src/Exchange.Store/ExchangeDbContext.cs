@@ -26,6 +26,9 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // OpenIddict's applications, authorizations, scopes and tokens (the token server's stores).
+        modelBuilder.UseOpenIddict();
+
         modelBuilder.Entity<ClientSystem>(client =>
         {
             client.HasKey(c => c.Id);
@@ -33,6 +36,9 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             client.Property(c => c.DisplayName).HasMaxLength(200);
             client.Property(c => c.Role).HasMaxLength(16);
             client.Property(c => c.RegionScope).HasMaxLength(6);
+            client.Property(c => c.Ministry).HasMaxLength(200);
+            client.Property(c => c.AllowedPurposes).HasMaxLength(1000);
+            client.HasIndex(c => c.DisplayName).IsUnique();
             client.HasMany(c => c.Certificates).WithOne(c => c.Client).HasForeignKey(c => c.ClientId);
         });
 

@@ -116,9 +116,9 @@ public sealed class FailedPushesLoseNothingAcknowledged(HubFixture hub) : IClass
     public async Task Invalid_query_arguments_get_invalid_argument()
     {
         var badId = await Assert.ThrowsAsync<RpcException>(() =>
-            hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { NationalId = "12345" }).ResponseAsync);
+            hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = "12345" }).ResponseAsync);
         var badPrefix = await Assert.ThrowsAsync<RpcException>(() =>
-            hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(1), DivisionPrefix = "44x" }).ResponseAsync);
+            hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(1), DivisionPrefix = "44x" }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, badId.StatusCode);
         Assert.Equal("national_id", badId.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Single().Field);

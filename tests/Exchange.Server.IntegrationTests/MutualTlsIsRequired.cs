@@ -83,11 +83,11 @@ public sealed class MutualTlsIsRequired(HubFixture hub) : IClassFixture<HubFixtu
         var registry = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Exchange.Store.ClientRegistry>(ServicesOf(hub));
         await DevelopmentPki.RegisterAsync(registry, hub.Store, HubFixture.Clients.Single(c => c.Id == "hr-gd"), certificate);
         var client = new RecordService.RecordServiceClient(hub.Channel(certificate));
-        await client.GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(1) });
+        await client.GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(1) });
 
         await registry.RevokeAsync(certificate.SerialNumber, "key compromised");
 
-        var exception = await Assert.ThrowsAsync<RpcException>(() => client.GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(1) }).ResponseAsync);
+        var exception = await Assert.ThrowsAsync<RpcException>(() => client.GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(1) }).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, exception.StatusCode);
     }
 

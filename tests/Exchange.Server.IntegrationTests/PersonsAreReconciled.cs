@@ -39,7 +39,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         await TestRecords.PushAsync(hub.Records(client), TestRecords.Batch("b", records));
 
     private Task<LinkExplanation> ExplainAsync(string source, string recordId, string client = "hr-gd") =>
-        new PersonService.PersonServiceClient(hub.Channel(client)).ExplainRecordAsync(new ExplainRecordRequest { SourceSystem = source, RecordId = recordId }).ResponseAsync;
+        new PersonService.PersonServiceClient(hub.Channel(client)).ExplainRecordAsync(new ExplainRecordRequest { Purpose = "benefit-verification", SourceSystem = source, RecordId = recordId }).ResponseAsync;
 
     private PersonService.PersonServiceClient Persons(string client = "hr-gd") => new(hub.Channel(client));
 
@@ -103,10 +103,10 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         var id = Id(106, birth: "19920708");
         var born = new Date { Year = 1992, Month = 7, Day = 8 };
         await PushAsync("hr-gd", Enrollment("LINK-E-106", id, "陈晓燕", Gender.Female, born));
-        var before = await Persons().GetPersonAsync(new GetPersonRequest { PersonId = (await ExplainAsync("hr-gd", "LINK-E-106")).PersonId });
+        var before = await Persons().GetPersonAsync(new GetPersonRequest { Purpose = "benefit-verification", PersonId = (await ExplainAsync("hr-gd", "LINK-E-106")).PersonId });
 
         await PushAsync("ps-gd", Register("LINK-R-106", id, "陈晓燕", Gender.Female, born));
-        var after = await Persons().GetPersonAsync(new GetPersonRequest { PersonId = before.Person.PersonId });
+        var after = await Persons().GetPersonAsync(new GetPersonRequest { Purpose = "benefit-verification", PersonId = before.Person.PersonId });
 
         Assert.False(before.Person.InRegister);
         Assert.Equal(1, before.Person.RecordCount);
@@ -158,7 +158,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         Assert.Equal(1, merged.RecordsMoved);
         Assert.Equal(2, merged.Person.RecordCount);
         Assert.Equal(person, (await ExplainAsync("hr-gd", "LINK-E-110")).PersonId);
-        var absorbed = await Persons().GetPersonAsync(new GetPersonRequest { PersonId = split.PersonId });
+        var absorbed = await Persons().GetPersonAsync(new GetPersonRequest { Purpose = "benefit-verification", PersonId = split.PersonId });
         Assert.Equal(person, absorbed.Person.MergedIntoPersonId);
     }
 
@@ -168,7 +168,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         await PushAsync("ps-gd", Register("LINK-R-120", Id(120), "孙丽"));
 
         var explain = await Assert.ThrowsAsync<RpcException>(() => ExplainAsync("ps-gd", "LINK-R-120", "hr-bj"));
-        var review = await Assert.ThrowsAsync<RpcException>(() => Persons("hr-bj").ListReviewItems(new ListReviewItemsRequest { DivisionPrefix = "44" }).ResponseStream.MoveNext());
+        var review = await Assert.ThrowsAsync<RpcException>(() => Persons("hr-bj").ListReviewItems(new ListReviewItemsRequest { Purpose = "benefit-verification", DivisionPrefix = "44" }).ResponseStream.MoveNext());
         var relink = await Assert.ThrowsAsync<RpcException>(() => Persons("hr-gd").RelinkAsync(new RelinkRequest { DryRun = true }).ResponseAsync);
         var auditor = await Assert.ThrowsAsync<RpcException>(() => ExplainAsync("ps-gd", "LINK-R-120", "auditor"));
         var missing = await Assert.ThrowsAsync<RpcException>(() => ExplainAsync("ps-gd", "NO-SUCH-RECORD"));
@@ -202,7 +202,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
 
     private async Task<List<Contracts.V1.ReviewItem>> ReviewItemsAsync()
     {
-        using var call = Persons().ListReviewItems(new ListReviewItemsRequest { MaxItems = 1_000 });
+        using var call = Persons().ListReviewItems(new ListReviewItemsRequest { Purpose = "benefit-verification", MaxItems = 1_000 });
         var items = new List<Contracts.V1.ReviewItem>();
         await foreach (var item in call.ResponseStream.ReadAllAsync())
         {

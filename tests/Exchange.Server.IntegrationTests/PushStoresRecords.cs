@@ -29,14 +29,14 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
 
         foreach (var i in new[] { 0, 4_999, 9_999 })
         {
-            var found = await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(100_000 + i) });
+            var found = await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(100_000 + i) });
             var record = Assert.Single(found.Records);
             Assert.Equal($"BULK-{i:D6}", record.Envelope.RecordId);
             Assert.Equal("ps-gd", record.SourceSystem);
             Assert.True(record.Current);
         }
 
-        var changes = await RolesAndRegionsAreEnforced.ReadChangesAsync(hub.Records("hr-gd"), new ListChangesRequest { SourceSystem = "ps-gd", MaxChanges = 100_000 });
+        var changes = await RolesAndRegionsAreEnforced.ReadChangesAsync(hub.Records("hr-gd"), new ListChangesRequest { Purpose = "benefit-verification", SourceSystem = "ps-gd", MaxChanges = 100_000 });
         var bulk = changes.Where(c => c.Record.Envelope.RecordId.StartsWith("BULK-", StringComparison.Ordinal)).ToList();
         Assert.Equal(10_000, bulk.Count);
         Assert.Equal(bulk.Select(c => c.Cursor).Order(), bulk.Select(c => c.Cursor));
@@ -67,11 +67,11 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         Assert.Equal(RecordOutcome.Stored, acks[0].Results[0].Outcome);
         Assert.Equal(RecordOutcome.Stored, acks[1].Results[0].Outcome);
         Assert.Equal(RecordOutcome.StoredAsHistory, acks[2].Results[0].Outcome);
-        var current = Assert.Single((await client.GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(300) })).Records);
+        var current = Assert.Single((await client.GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(300) })).Records);
         Assert.Equal(3, current.Envelope.Version);
         Assert.Equal("章伟", current.Envelope.Register.Name);
 
-        var history = (await RolesAndRegionsAreEnforced.ReadChangesAsync(client, new ListChangesRequest { SourceSystem = "ps-gd", MaxChanges = 100_000 }))
+        var history = (await RolesAndRegionsAreEnforced.ReadChangesAsync(client, new ListChangesRequest { Purpose = "benefit-verification", SourceSystem = "ps-gd", MaxChanges = 100_000 }))
             .Where(c => c.Record.Envelope.RecordId == "VERSIONED-1")
             .ToList();
         Assert.Equal([1L, 3L, 2L], history.Select(c => c.Record.Envelope.Version).ToArray());
@@ -89,7 +89,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         var result = Assert.Single(acks[0].Results);
         Assert.Equal(RecordOutcome.Rejected, result.Outcome);
         Assert.Equal("VERSION_CONFLICT", Assert.Single(result.Errors).Code);
-        var stored = Assert.Single((await client.GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(310) })).Records);
+        var stored = Assert.Single((await client.GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(310) })).Records);
         Assert.Equal("张伟", stored.Envelope.Register.Name);
     }
 
@@ -107,7 +107,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
 
         Assert.Equal(RecordOutcome.Stored, acks[0].Results[0].Outcome);
         Assert.Equal("NOT_FOUND", Assert.Single(acks[0].Results[1].Errors).Code);
-        Assert.Empty((await client.GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(320) })).Records);
+        Assert.Empty((await client.GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(320) })).Records);
         Assert.Equal(2, await hub.CountVersionsAsync("ps-gd", "RETRACT-1"));
     }
 
@@ -120,7 +120,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         var acks = await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("2", [new RecordEnvelope { RecordId = "RETRACT-BJ", Version = 2, Retracted = true }]));
 
         Assert.Equal("NOT_FOUND", Assert.Single(acks[0].Results[0].Errors).Code);
-        Assert.Single((await hub.Records("hr-bj").GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(330, "110105") })).Records);
+        Assert.Single((await hub.Records("hr-bj").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(330, "110105") })).Records);
     }
 
     [Fact]
@@ -160,8 +160,8 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         legacy.Register.BirthDate = new Date { Year = 1985, Month = 3, Day = 12 };
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("b", [legacy]));
 
-        var by18 = await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { NationalId = "440106198503121237" });
-        var by15 = await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { NationalId = "440106850312123" });
+        var by18 = await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = "440106198503121237" });
+        var by15 = await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = "440106850312123" });
 
         Assert.Equal("440106198503121237", Assert.Single(by18.Records).NormalizedNationalId);
         Assert.Contains(RecordFlags.Legacy15Digit, Assert.Single(by15.Records).Flags);

@@ -8,7 +8,7 @@ public sealed class ReviewDecisionsAreSticky(HubFixture hub) : IClassFixture<Hub
     private PersonService.PersonServiceClient Persons(string client = "hr-gd") => new(hub.Channel(client));
 
     private Task<LinkExplanation> ExplainAsync(string source, string recordId) =>
-        Persons().ExplainRecordAsync(new ExplainRecordRequest { SourceSystem = source, RecordId = recordId }).ResponseAsync;
+        Persons().ExplainRecordAsync(new ExplainRecordRequest { Purpose = "benefit-verification", SourceSystem = source, RecordId = recordId }).ResponseAsync;
 
     // A register person, and an enrollment without ID whose name sounds the same (张伟 / 张玮), whose birth
     // date is one component off and whose bureau is elsewhere in the province: a plausible but uncertain match.
@@ -41,7 +41,7 @@ public sealed class ReviewDecisionsAreSticky(HubFixture hub) : IClassFixture<Hub
 
     private async Task<List<Contracts.V1.ReviewItem>> OpenReviewsAsync()
     {
-        using var call = Persons().ListReviewItems(new ListReviewItemsRequest { MaxItems = 1_000 });
+        using var call = Persons().ListReviewItems(new ListReviewItemsRequest { Purpose = "benefit-verification", MaxItems = 1_000 });
         var items = new List<Contracts.V1.ReviewItem>();
         await foreach (var item in call.ResponseStream.ReadAllAsync())
         {
@@ -140,8 +140,8 @@ public sealed class RelinkAgreesWithOnlineLinking(HubFixture hub) : IClassFixtur
         var persons = new PersonService.PersonServiceClient(hub.Channel("hr-gd"));
         foreach (var i in new[] { 0, 1, 150, 299 })
         {
-            var a = await persons.ExplainRecordAsync(new ExplainRecordRequest { SourceSystem = "ps-gd", RecordId = $"AGREE-R-{i}" });
-            var b = await persons.ExplainRecordAsync(new ExplainRecordRequest { SourceSystem = "hr-gd", RecordId = $"AGREE-E-{i}" });
+            var a = await persons.ExplainRecordAsync(new ExplainRecordRequest { Purpose = "benefit-verification", SourceSystem = "ps-gd", RecordId = $"AGREE-R-{i}" });
+            var b = await persons.ExplainRecordAsync(new ExplainRecordRequest { Purpose = "benefit-verification", SourceSystem = "hr-gd", RecordId = $"AGREE-E-{i}" });
             Assert.Equal(a.PersonId, b.PersonId);
         }
     }

@@ -33,7 +33,7 @@ public sealed class RolesAndRegionsAreEnforced(HubFixture hub) : IClassFixture<H
         var push = await Assert.ThrowsAsync<RpcException>(() =>
             TestRecords.PushAsync(hub.Records(clientId), TestRecords.Batch("b", [TestRecords.Register("ROLE-" + clientId, 12)])));
         var read = await Assert.ThrowsAsync<RpcException>(() =>
-            hub.Records(clientId).GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(12) }).ResponseAsync);
+            hub.Records(clientId).GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(12) }).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, push.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, read.StatusCode);
@@ -63,10 +63,10 @@ public sealed class RolesAndRegionsAreEnforced(HubFixture hub) : IClassFixture<H
         var nationalId = TestRecords.NationalId(30);
 
         var explicitRequest = await Assert.ThrowsAsync<RpcException>(() =>
-            hub.Records("hr-bj").GetRecordsAsync(new GetRecordsRequest { NationalId = nationalId, DivisionPrefix = "44" }).ResponseAsync);
-        var withinOwnScope = await hub.Records("hr-bj").GetRecordsAsync(new GetRecordsRequest { NationalId = nationalId });
-        var byGuangdong = await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { NationalId = nationalId });
-        var byNational = await hub.Records("hr-national").GetRecordsAsync(new GetRecordsRequest { NationalId = nationalId, DivisionPrefix = "4401" });
+            hub.Records("hr-bj").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = nationalId, DivisionPrefix = "44" }).ResponseAsync);
+        var withinOwnScope = await hub.Records("hr-bj").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = nationalId });
+        var byGuangdong = await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = nationalId });
+        var byNational = await hub.Records("hr-national").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = nationalId, DivisionPrefix = "4401" });
 
         Assert.Equal(StatusCode.PermissionDenied, explicitRequest.StatusCode);
         Assert.Empty(withinOwnScope.Records);
@@ -80,8 +80,8 @@ public sealed class RolesAndRegionsAreEnforced(HubFixture hub) : IClassFixture<H
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("b", [TestRecords.Register("FEED-GD-1", 40)]));
         await TestRecords.PushAsync(hub.Records("ps-bj"), TestRecords.Batch("b", [TestRecords.Register("FEED-BJ-1", 41, division: "110105")]));
 
-        var beijing = await ReadChangesAsync(hub.Records("hr-bj"), new ListChangesRequest());
-        var denied = await Assert.ThrowsAsync<RpcException>(() => ReadChangesAsync(hub.Records("hr-bj"), new ListChangesRequest { DivisionPrefix = "44" }));
+        var beijing = await ReadChangesAsync(hub.Records("hr-bj"), new ListChangesRequest { Purpose = "benefit-verification" });
+        var denied = await Assert.ThrowsAsync<RpcException>(() => ReadChangesAsync(hub.Records("hr-bj"), new ListChangesRequest { Purpose = "benefit-verification", DivisionPrefix = "44" }));
 
         Assert.Contains(beijing, c => c.Record.Envelope.RecordId == "FEED-BJ-1");
         Assert.DoesNotContain(beijing, c => c.Record.Envelope.RecordId.StartsWith("FEED-GD", StringComparison.Ordinal));

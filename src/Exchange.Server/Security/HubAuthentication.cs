@@ -1,13 +1,17 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Exchange.Identity;
 using Exchange.Pki;
 using Exchange.Store;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
 
 namespace Exchange.Server.Security;
 
@@ -19,17 +23,26 @@ public static class HubPolicies
     public const string ReviewLinks = "links.review";
     public const string Relink = "links.relink";
     public const string ReadCoverage = "coverage.read";
+    public const string ReadAudit = "audit.read";
+    public const string Administer = "admin";
 }
 
 public static class HubAuthentication
 {
+    /// <summary>The scheme of every data call: certificate and bound access token, checked together.</summary>
+    public const string CallerScheme = "Exchange";
+
     /// <summary>
-    /// Authenticates every call by its TLS client certificate, then by the hub's registry (registered,
-    /// not revoked, client not suspended). Looked up per call, so a revocation applies to the next call.
+    /// Every data call needs both a TLS client certificate that the registry accepts (looked up per call, so a
+    /// revocation or suspension applies to the next call) and an access token bound to that same certificate,
+    /// with the scope the call needs. Role and region come from the registry; scopes from the token. All
+    /// rules are here: services only name their policy.
     /// </summary>
     public static IServiceCollection AddHubAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme).AddCertificate();
+        services.AddAuthentication(CallerScheme)
+            .AddCertificate()
+            .AddScheme<AuthenticationSchemeOptions, CallerAuthenticationHandler>(CallerScheme, null);
         services.AddOptions<CertificateAuthenticationOptions>(CertificateAuthenticationDefaults.AuthenticationScheme)
             .Configure<HubCertificates>((options, certificates) =>
             {
@@ -61,15 +74,20 @@ public static class HubAuthentication
                 };
             });
 
+        static void Ministry(AuthorizationPolicyBuilder policy, string scope) =>
+            policy.RequireClaim(CallerIdentity.ScopeClaim, scope).RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources);
+
         services.AddAuthorizationBuilder()
-            // Any endpoint not named below (health, reflection) still needs a registered client.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(HubPolicies.PushRecords, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources))
-            .AddPolicy(HubPolicies.ReadRecords, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources))
+            // Health and reflection need a registered client's certificate, not a token: probes stay simple.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(CertificateAuthenticationDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build())
+            .AddPolicy(HubPolicies.PushRecords, p => Ministry(p, HubScopes.PushRecords))
+            .AddPolicy(HubPolicies.ReadRecords, p => Ministry(p, HubScopes.ReadRecords))
             // Reviewing links is ministry work on ministry data; re-linking the whole store is an operator's job.
-            .AddPolicy(HubPolicies.ReviewLinks, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources))
-            .AddPolicy(HubPolicies.Relink, p => p.RequireRole(ClientRoles.Admin))
-            .AddPolicy(HubPolicies.ReadCoverage, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources));
+            .AddPolicy(HubPolicies.ReviewLinks, p => Ministry(p, HubScopes.ReviewLinks))
+            .AddPolicy(HubPolicies.ReadCoverage, p => Ministry(p, HubScopes.ReadCoverage))
+            .AddPolicy(HubPolicies.Relink, p => p.RequireClaim(CallerIdentity.ScopeClaim, HubScopes.Admin).RequireRole(ClientRoles.Admin))
+            .AddPolicy(HubPolicies.Administer, p => p.RequireClaim(CallerIdentity.ScopeClaim, HubScopes.Admin).RequireRole(ClientRoles.Admin))
+            .AddPolicy(HubPolicies.ReadAudit, p => p.RequireClaim(CallerIdentity.ScopeClaim, HubScopes.ReadAudit).RequireRole(ClientRoles.Auditor));
         return services;
     }
 
@@ -88,16 +106,49 @@ public static class HubAuthentication
             return;
         }
 
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.NameIdentifier, client.ClientId),
-                new Claim(ClaimTypes.Name, client.ClientId),
-                new Claim(ClaimTypes.Role, client.Role),
-                new Claim(CallerIdentity.RegionScopeClaim, client.RegionScope),
-                new Claim(CallerIdentity.ThumbprintClaim, thumbprint),
-            ],
-            context.Scheme.Name);
-        context.Principal = new ClaimsPrincipal(identity);
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, client.ClientId),
+            new(ClaimTypes.Name, client.ClientId),
+            new(ClaimTypes.Role, client.Role),
+            new(CallerIdentity.RegionScopeClaim, client.RegionScope),
+            new(CallerIdentity.ThumbprintClaim, thumbprint),
+        };
+        claims.AddRange(client.Purposes.Select(purpose => new Claim(CallerIdentity.PurposeClaim, purpose)));
+        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, context.Scheme.Name));
         context.Success();
+    }
+
+    /// <summary>Certificate (registry) and access token (bound to it), or no caller at all.</summary>
+    private sealed class CallerAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            var byCertificate = await Context.AuthenticateAsync(CertificateAuthenticationDefaults.AuthenticationScheme);
+            if (!byCertificate.Succeeded)
+            {
+                return byCertificate.Failure is { } failure ? AuthenticateResult.Fail(failure) : AuthenticateResult.NoResult();
+            }
+
+            // OpenIddict checks signature, lifetime, issuer and the token's binding (cnf x5t#S256) to this connection's certificate.
+            var byToken = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+            if (!byToken.Succeeded)
+            {
+                Log.CallerRefused(Logger, byCertificate.Principal.FindFirstValue(CallerIdentity.ThumbprintClaim) ?? "", "no valid access token bound to the certificate");
+                return AuthenticateResult.Fail("A valid access token bound to the client certificate is required.");
+            }
+
+            var certificateClient = byCertificate.Principal.FindFirstValue(ClaimTypes.NameIdentifier);
+            var tokenClient = byToken.Principal.GetClaim(OpenIddictConstants.Claims.Subject);
+            if (!string.Equals(certificateClient, tokenClient, StringComparison.Ordinal))
+            {
+                return AuthenticateResult.Fail("The access token was issued to another client.");
+            }
+
+            var identity = new ClaimsIdentity(byCertificate.Principal.Claims, CallerScheme, ClaimTypes.Name, ClaimTypes.Role);
+            identity.AddClaims(byToken.Principal.GetScopes().Select(scope => new Claim(CallerIdentity.ScopeClaim, scope)));
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), CallerScheme));
+        }
     }
 }

@@ -12,8 +12,7 @@ namespace Exchange.Server.Services;
 [Authorize(Policy = HubPolicies.ReadCoverage)]
 public sealed class ChangeFeedGrpcService(
     IDbContextFactory<ExchangeDbContext> contextFactory,
-    PersonEventSignal signal,
-    IOptions<HubOptions> options) : ChangeFeedService.ChangeFeedServiceBase
+    PersonEventSignal signal) : ChangeFeedService.ChangeFeedServiceBase
 {
     private const int PageSize = 500;
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
@@ -21,7 +20,7 @@ public sealed class ChangeFeedGrpcService(
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<PersonChange> responseStream, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
-        Purposes.Require(options.Value, request.Purpose);
+        Purposes.Require(caller, request.Purpose);
 
         if (request.AfterCursor < 0)
         {
@@ -44,6 +43,11 @@ public sealed class ChangeFeedGrpcService(
                     .OrderBy(e => e.Id)
                     .Take(PageSize)
                     .ToListAsync(token);
+                if (page.Count > 0)
+                {
+                    await CallerRecheck.EnsureStillAcceptedAsync(context, token);
+                }
+
                 foreach (var change in page)
                 {
                     await responseStream.WriteAsync(new PersonChange

@@ -15,7 +15,6 @@ namespace Exchange.Server.Services;
 [Authorize(Policy = HubPolicies.ReadCoverage)]
 public sealed class CoverageGrpcService(
     IDbContextFactory<ExchangeDbContext> contextFactory,
-    IOptions<HubOptions> options,
     TimeProvider clock) : CoverageService.CoverageServiceBase
 {
     /// <summary>Eligibility for endowment insurance starts at this age.</summary>
@@ -162,7 +161,7 @@ public sealed class CoverageGrpcService(
     private (string Scope, DateOnly Today) Prepare(CoverageQuery request, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
-        Purposes.Require(options.Value, request.Purpose);
+        Purposes.Require(caller, request.Purpose);
 
         var scope = RegionScopes.Resolve(caller, request.DivisionPrefix, "division_prefix");
         if (request.MinAge < 0 || request.MaxAge < 0 || (request.MaxAge > 0 && request.MaxAge < request.MinAge))

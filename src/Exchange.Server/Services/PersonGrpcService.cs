@@ -26,6 +26,7 @@ public sealed class PersonGrpcService(
     public override async Task<GetPersonResponse> GetPerson(GetPersonRequest request, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
+        Purposes.Require(caller, request.Purpose);
         await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
         var person = await db.Persons.SingleOrDefaultAsync(p => p.Id == request.PersonId, context.CancellationToken)
             ?? throw NotFound($"No person {request.PersonId}.");
@@ -60,6 +61,7 @@ public sealed class PersonGrpcService(
     public override async Task<LinkExplanation> ExplainRecord(ExplainRecordRequest request, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
+        Purposes.Require(caller, request.Purpose);
         await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
         var record = await FindRecordAsync(db, caller, request.SourceSystem, request.RecordId, context.CancellationToken);
         var link = await db.RecordLinks.SingleOrDefaultAsync(l => l.SourceRecordId == record.Id, context.CancellationToken)
@@ -71,6 +73,7 @@ public sealed class PersonGrpcService(
     public override async Task ListReviewItems(ListReviewItemsRequest request, IServerStreamWriter<Contracts.V1.ReviewItem> responseStream, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
+        Purposes.Require(caller, request.Purpose);
         var scope = RegionScopes.Resolve(caller, request.DivisionPrefix, "division_prefix");
         if (request.MaxItems is < 0 or > MaxReviewItems)
         {

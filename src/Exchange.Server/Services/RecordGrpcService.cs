@@ -47,6 +47,7 @@ public sealed class RecordGrpcService(
         {
             await foreach (var batch in channel.Reader.ReadAllAsync(stop.Token))
             {
+                await CallerRecheck.EnsureStillAcceptedAsync(context, stop.Token);
                 var ack = await ingestor.IngestAsync(caller, batch, stop.Token);
                 activity.RecordsStored.Add(ack.Stored + ack.StoredAsHistory);
                 await responseStream.WriteAsync(ack, stop.Token);
@@ -69,6 +70,7 @@ public sealed class RecordGrpcService(
     public override async Task<GetRecordsResponse> GetRecords(GetRecordsRequest request, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
+        Purposes.Require(caller, request.Purpose);
         var scope = RegionScopes.Resolve(caller, request.DivisionPrefix, "division_prefix");
         var parsed = NationalId.Parse(request.NationalId, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         if (parsed.Value is null)
@@ -96,6 +98,7 @@ public sealed class RecordGrpcService(
     public override async Task ListChanges(ListChangesRequest request, IServerStreamWriter<RecordChange> responseStream, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
+        Purposes.Require(caller, request.Purpose);
         var scope = RegionScopes.Resolve(caller, request.DivisionPrefix, "division_prefix");
         if (request.MaxChanges is < 0 or > MaxChangesLimit)
         {
