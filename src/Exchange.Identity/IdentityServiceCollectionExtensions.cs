@@ -60,6 +60,7 @@ public static class IdentityServiceCollectionExtensions
                 var tokens = provider.GetRequiredService<IOptions<TokenServerOptions>>().Value;
                 var clock = provider.GetRequiredService<TimeProvider>();
                 options.Issuer = new Uri(string.IsNullOrEmpty(tokens.Issuer) ? DefaultIssuer : tokens.Issuer);
+                options.TimeProvider = clock;
                 options.AccessTokenLifetime = TimeSpan.FromMinutes(tokens.AccessTokenMinutes);
                 options.PublicKeyInfrastructureTlsClientAuthenticationPolicy = ClientCertificatePolicy(identity.Authority);
                 foreach (var certificate in identity.Keys.Signing(clock))
@@ -84,6 +85,8 @@ public static class IdentityServiceCollectionExtensions
 
             validation.UseAspNetCore();
         });
+        services.AddOptions<OpenIddictValidationOptions>().Configure<TimeProvider>((options, clock) => options.TimeProvider = clock);
+        services.AddOptions<OpenIddict.Core.OpenIddictCoreOptions>().Configure<TimeProvider>((options, clock) => options.TimeProvider = clock);
         if (!hostTokenServer)
         {
             // A separate token server: same issuer, same keys (from the shared key folder), no network hop per call.

@@ -40,6 +40,9 @@ public sealed class HubFixture : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The hub's clock: real time plus an offset a test may move forward (token expiry, grace periods).</summary>
+    public ShiftableClock Clock { get; } = new();
+
     public CertificateAuthority Authority { get; private set; } = null!;
 
     public IDbContextFactory<ExchangeDbContext> Store => _app!.Services.GetRequiredService<IDbContextFactory<ExchangeDbContext>>();
@@ -56,7 +59,7 @@ public sealed class HubFixture : IAsyncLifetime
             CertificateAuthority.SavePkcs12(server, directory.ServerCertificate);
         }
 
-        _app = HubApplication.Build([], new Dictionary<string, string?>
+        _app = HubApplication.Build([], settings: new Dictionary<string, string?>
         {
             ["Hub:Port"] = "0",
             ["Hub:DataDirectory"] = Path.Combine(_root, "data"),
@@ -64,7 +67,7 @@ public sealed class HubFixture : IAsyncLifetime
             ["Hub:MaxBatchRecords"] = MaxBatchRecords.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Hub:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }, configureServices: services => services.AddSingleton<TimeProvider>(Clock));
         Address = await HubApplication.StartAsync(_app);
 
         var registry = _app.Services.GetRequiredService<ClientRegistry>();
@@ -115,6 +118,9 @@ public sealed class HubFixture : IAsyncLifetime
     public GrpcChannel Channel(X509Certificate2 certificate) =>
         HubChannel.Create(Address, certificate, Authority.Certificate, maxMessageBytes: 8 * MaxMessageBytes);
 
+    public GrpcChannel Channel(X509Certificate2 certificate, HubChannelOptions options) =>
+        HubChannel.Create(Address, certificate, Authority.Certificate, options);
+
     public RecordService.RecordServiceClient Records(string clientId) => new(Channel(clientId));
 
     public async Task<int> CountVersionsAsync(string sourceSystem, string recordIdPrefix)
@@ -122,4 +128,18 @@ public sealed class HubFixture : IAsyncLifetime
         await using var db = await Store.CreateDbContextAsync();
         return await db.RecordVersions.CountAsync(v => v.SourceSystem == sourceSystem && v.RecordId.StartsWith(recordIdPrefix));
     }
+}
+
+/// <summary>System time plus an offset; only ever moved forward by tests.</summary>
+public sealed class ShiftableClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+
+    public void Reset() => Interlocked.Exchange(ref _offsetTicks, 0);
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }
