@@ -26,6 +26,7 @@ internal static class CertsCommands
         var certs = new Command("certs", "Development certificates and the client registry.");
         certs.Subcommands.Add(Init());
         certs.Subcommands.Add(Revoke());
+        certs.Subcommands.Add(RotateTokenKeys());
         return certs;
     }
 
@@ -77,6 +78,23 @@ internal static class CertsCommands
             }
 
             AnsiConsole.MarkupLine("[green]Revoked.[/]");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command RotateTokenKeys()
+    {
+        var dir = CertDirectoryOption();
+        var command = new Command("rotate-token-keys", "Add a new token signing and encryption key: new tokens use it; tokens signed with older unexpired keys stay valid. Restart hub nodes to load it.") { dir };
+        command.SetAction(result =>
+        {
+            var keys = new Exchange.Identity.TokenKeys(new CertificateDirectory(result.GetValue(dir)!.FullName).TokenKeys);
+            foreach (var file in keys.Rotate(TimeProvider.System))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[green]Wrote[/] {file}");
+            }
+
             return 0;
         });
         return command;

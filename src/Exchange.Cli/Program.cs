@@ -4,6 +4,7 @@ using Exchange.Cli;
 var root = new RootCommand("Exchange: the person-record hub between ministries (mTLS gRPC).")
 {
     CertsCommands.Create(),
+    AdminCommands.Create(),
     ServeCommand.Create(),
     PushCommand.Create(),
     GetCommand.Create(),

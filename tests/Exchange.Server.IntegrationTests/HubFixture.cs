@@ -59,15 +59,7 @@ public sealed class HubFixture : IAsyncLifetime
             CertificateAuthority.SavePkcs12(server, directory.ServerCertificate);
         }
 
-        _app = HubApplication.Build([], settings: new Dictionary<string, string?>
-        {
-            ["Hub:Port"] = "0",
-            ["Hub:DataDirectory"] = Path.Combine(_root, "data"),
-            ["Hub:CertificateDirectory"] = directory.Root,
-            ["Hub:MaxBatchRecords"] = MaxBatchRecords.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Hub:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        }, configureServices: services => services.AddSingleton<TimeProvider>(Clock));
+        _app = BuildHub([]);
         Address = await HubApplication.StartAsync(_app);
 
         var registry = _app.Services.GetRequiredService<ClientRegistry>();
@@ -81,6 +73,35 @@ public sealed class HubFixture : IAsyncLifetime
         }
 
         await registry.RevokeAsync(_certificates["ps-revoked"].SerialNumber, "test");
+    }
+
+    /// <summary>
+    /// Another hub process on the same store and certificate folder (e.g. Hub:Components = hub or
+    /// token-server), started; the caller stops and disposes it.
+    /// </summary>
+    public async Task<(WebApplication App, Uri Address)> StartAnotherAsync(params (string Key, string Value)[] overrides)
+    {
+        var app = BuildHub(overrides);
+        return (app, await HubApplication.StartAsync(app));
+    }
+
+    private WebApplication BuildHub(IEnumerable<(string Key, string Value)> overrides)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Hub:Port"] = "0",
+            ["Hub:DataDirectory"] = Path.Combine(_root, "data"),
+            ["Hub:CertificateDirectory"] = Path.Combine(_root, "certs"),
+            ["Hub:MaxBatchRecords"] = MaxBatchRecords.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return HubApplication.Build([], settings, services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     public async Task DisposeAsync()

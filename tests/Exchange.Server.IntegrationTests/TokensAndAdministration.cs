@@ -356,3 +356,37 @@ public sealed class TokensAndAdministration(HubFixture hub) : IClassFixture<HubF
         return string.Join('|', clients) + "#" + string.Join('|', certificates);
     }
 }
+
+/// <summary>The token server as its own process: a hub node without one validates its tokens by the shared keys.</summary>
+public sealed class SeparateTokenServer(HubFixture hub) : IClassFixture<HubFixture>
+{
+    [Fact]
+    public async Task A_hub_without_a_token_server_accepts_tokens_from_one_running_apart_and_serves_no_tokens_itself()
+    {
+        var (tokenServer, tokenAddress) = await hub.StartAnotherAsync(("Hub:Components", "token-server"));
+        var (dataOnly, dataAddress) = await hub.StartAnotherAsync(("Hub:Components", "hub"));
+        try
+        {
+            var certificate = hub.Certificate("ps-gd");
+            using var channel = HubChannel.Create(dataAddress, certificate, hub.Authority.Certificate, new HubChannelOptions { TokenServer = tokenAddress });
+            var acks = await TestRecords.PushAsync(new RecordService.RecordServiceClient(channel), TestRecords.Batch("apart", [TestRecords.Register("TOK-APART", 9)]));
+
+            using var noTokens = new AccessTokens(HubChannel.CreateHandler(certificate, hub.Authority.Certificate), dataAddress, certificate);
+            var fromDataNode = await Assert.ThrowsAsync<RpcException>(() => noTokens.GetAsync(CancellationToken.None).AsTask());
+            using var dataServiceAtTokenServer = HubChannel.Create(tokenAddress, certificate, hub.Authority.Certificate);
+            var noData = await Assert.ThrowsAsync<RpcException>(() => new RecordService.RecordServiceClient(dataServiceAtTokenServer)
+                .GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(9) }).ResponseAsync);
+
+            Assert.Equal(1, acks[0].Stored);
+            Assert.Equal(StatusCode.Unauthenticated, fromDataNode.StatusCode);
+            Assert.Equal(StatusCode.Unimplemented, noData.StatusCode);
+        }
+        finally
+        {
+            await tokenServer.StopAsync();
+            await dataOnly.StopAsync();
+            await tokenServer.DisposeAsync();
+            await dataOnly.DisposeAsync();
+        }
+    }
+}
