@@ -97,6 +97,18 @@ internal static class DemoCommand
             AnsiConsole.Write(new Rule("[bold]6. Least privilege[/]").LeftJustified());
             await ShowRefusalAsync("hr-bj (Beijing) asks for Guangdong records", () =>
                 new RecordService.RecordServiceClient(hrBeijing).GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = someone, DivisionPrefix = "44" }, cancellationToken: cancellationToken).ResponseAsync);
+            await ShowRefusalAsync("hr-gd reads for a purpose it is not registered for (fraud-audit)", () =>
+                new RecordService.RecordServiceClient(hr).GetRecordsAsync(new GetRecordsRequest { Purpose = "fraud-audit", NationalId = someone }, cancellationToken: cancellationToken).ResponseAsync);
+            using (var noToken = HubChannel.Create(
+                address,
+                System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(certificates.Client("hr-gd"), null),
+                System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(certificates.CaCertificate),
+                new HubChannelOptions { UseAccessTokens = false }))
+            {
+                await ShowRefusalAsync("hr-gd calls with its certificate but no access token", () =>
+                    new RecordService.RecordServiceClient(noToken).GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = someone }, cancellationToken: cancellationToken).ResponseAsync);
+            }
+
             await ShowRefusalAsync("ps-gd pushes an enrollment", async () =>
             {
                 using var call = new RecordService.RecordServiceClient(ps).Push(cancellationToken: cancellationToken);

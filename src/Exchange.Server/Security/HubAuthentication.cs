@@ -150,5 +150,27 @@ public static class HubAuthentication
             identity.AddClaims(byToken.Principal.GetScopes().Select(scope => new Claim(CallerIdentity.ScopeClaim, scope)));
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), CallerScheme));
         }
+
+        // gRPC clients read a status from the grpc-status header ("trailers-only" response); a bare 401/403
+        // would reach them as "Bad gRPC response". The reason carries no secrets: it names what is missing.
+        protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+        {
+            var result = await HandleAuthenticateOnceSafeAsync();
+            WriteGrpcStatus(Response, 16, result.Failure?.Message ?? "A client certificate and an access token bound to it are required.");
+        }
+
+        protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+        {
+            WriteGrpcStatus(Response, 7, "This client's role or its token's scopes do not allow this call.");
+            return Task.CompletedTask;
+        }
+
+        private static void WriteGrpcStatus(HttpResponse response, int status, string message)
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/grpc";
+            response.Headers["grpc-status"] = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        }
     }
 }
