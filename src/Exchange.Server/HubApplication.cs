@@ -37,6 +37,8 @@ public static class HubApplication
 
         // EF Core logs every command at Information; operators want the hub's own events.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        // OpenIddict logs whole token requests and responses at Information: tokens stay out of the logs.
+        builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
         var hub = builder.Configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
         builder.Services.AddHubServices(hub);
         builder.WebHost.ConfigureKestrel(ConfigureKestrel);
