@@ -38,6 +38,7 @@ internal static class AllBenchmark
         var started = DateTime.UtcNow;
         var loadBefore = LinkageBenchmark.LoadAverage();
         var watch = Stopwatch.StartNew();
+        var commit = Commit(); // the code that runs, read before anything can change the working tree
 
         progress.Write($"1/4 ingest: {options.IngestRecords:N0} records");
         var ingest = await IngestBenchmark.RunAsync(options.IngestRecords, progress);
@@ -59,7 +60,7 @@ internal static class AllBenchmark
         var matcher = MatcherThroughput.Run(options.LinkageRecords, progress);
 
         var machine = LinkageBenchmark.Machine($"{loadBefore} before, {LinkageBenchmark.LoadAverage()} after");
-        var result = new AllResult(started, watch.Elapsed, machine, Commit(), ingest, queries, scale, linkage, matcher);
+        var result = new AllResult(started, watch.Elapsed, machine, commit, ingest, queries, scale, linkage, matcher);
         var markdown = ResultsReport.Markdown(result);
         var svg = ResultsReport.Chart(result);
         foreach (var (path, text) in new[] { (options.Out, markdown), (options.Chart, svg) })
