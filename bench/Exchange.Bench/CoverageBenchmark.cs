@@ -23,7 +23,7 @@ namespace Exchange.Bench;
 /// </summary>
 internal static class CoverageBenchmark
 {
-    private sealed record Row(int Persons, double LoadSeconds, long Gaps, double GapSeconds, double SummarySeconds, long GapAllocated, long SummaryAllocated, long PeakWorkingSet);
+    internal sealed record Row(int Persons, double LoadSeconds, long Gaps, double GapSeconds, double SummarySeconds, long GapAllocated, long SummaryAllocated, long PeakWorkingSet);
 
     public static async Task<int> RunAsync(int[] sizes, string output)
     {
@@ -44,7 +44,7 @@ internal static class CoverageBenchmark
         return 0;
     }
 
-    private static async Task<Row> MeasureAsync(int persons)
+    internal static async Task<Row> MeasureAsync(int persons)
     {
         var root = Path.Combine(Path.GetTempPath(), "exchange-bench", Guid.NewGuid().ToString("N"));
         var certificates = new CertificateDirectory(Path.Combine(root, "certs"));
@@ -160,7 +160,7 @@ internal static class CoverageBenchmark
         await transaction.CommitAsync();
     }
 
-    private static string Report(List<Row> rows)
+    internal static string Report(List<Row> rows)
     {
         static string Ratio(double a, double b) => b == 0 ? "-" : (a / b).ToString("F2", CultureInfo.InvariantCulture);
         var text = new StringBuilder();

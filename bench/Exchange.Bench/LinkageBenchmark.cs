@@ -156,7 +156,7 @@ internal static class LinkageBenchmark
     private static long Distinct(long[] personOf) => personOf.Distinct().LongCount();
 
     // Linux only: the 1-minute load average ("-" elsewhere).
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -168,7 +168,7 @@ internal static class LinkageBenchmark
         }
     }
 
-    private static MachineFacts Machine(string loadAverage)
+    internal static MachineFacts Machine(string loadAverage)
     {
         var cpu = string.Empty;
         try

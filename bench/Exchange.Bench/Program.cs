@@ -6,8 +6,15 @@ namespace Exchange.Bench;
 internal static class Program
 {
     private const string Usage = """
-        Usage: exchange-bench linkage [--records N] [--seed S] [--people P] [--out FILE]
+        Usage: exchange-bench all [--full] [--store sqlite] [--ingest N] [--persons N] [--scale 250000,500000,1000000]
+                                 [--linkage N] [--clients 64] [--seconds 10] [--out bench/results.md] [--chart bench/results.svg]
+               exchange-bench ingest [--records 100000] [--out FILE]
+               exchange-bench queries [--persons 1000000] [--clients 64] [--seconds 10]
+               exchange-bench linkage [--records N] [--seed S] [--people P] [--out FILE]
                exchange-bench coverage [--persons 250000,500000,1000000] [--out FILE]
+
+          all           ingest, queries, scale and linkage, each against its ceiling; writes results.md and results.svg.
+                        Defaults fit 10 minutes on 2 cores (100k-record ingest); --full ingests and links 1M records.
 
           --records N   current records (register + enrollment) to link, about; default 1000000
           --seed S      generator seed; default 1
@@ -21,6 +28,45 @@ internal static class Program
         {
             Console.WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] == "all")
+        {
+            try
+            {
+                return AllBenchmark.RunAsync(ParseAll(args.AsSpan(1))).GetAwaiter().GetResult();
+            }
+            catch (FormatException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                Console.Error.WriteLine(Usage);
+                return 2;
+            }
+        }
+
+        if (args[0] is "ingest" or "queries")
+        {
+            // One part of `all` alone, figures on stderr (for trying sizes; `all` writes the results).
+            var part = ParseAll(args.AsSpan(1).ToArray().Select(a => a == "--records" ? "--ingest" : a).ToArray());
+            using var partProgress = new Progress();
+            if (args[0] == "queries")
+            {
+                QueryBenchmark.RunAsync(part.QueryPersons, part.Clients, part.QueryDuration, partProgress).GetAwaiter().GetResult();
+                return 0;
+            }
+
+            var startedUtc = DateTime.UtcNow;
+            var loadBefore = LinkageBenchmark.LoadAverage();
+            var ingest = IngestBenchmark.RunAsync(part.IngestRecords, partProgress).GetAwaiter().GetResult();
+            if (args.Contains("--out"))
+            {
+                // A 1M-record ingest does not fit in `all`'s ten minutes; this keeps its figures, peak memory included.
+                var machine = LinkageBenchmark.Machine($"{loadBefore} before, {LinkageBenchmark.LoadAverage()} after");
+                File.WriteAllText(part.Out, ResultsReport.IngestAlone(ingest, machine, startedUtc));
+                partProgress.Write($"written to {Path.GetFullPath(part.Out)}");
+            }
+
+            return 0;
         }
 
         if (args[0] == "coverage")
@@ -82,6 +128,42 @@ internal static class Program
                 "--seed" => options with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--people" => options with { People = PositiveInt(name, value) },
                 "--out" => options with { Out = value },
+                _ => throw new FormatException($"Unknown option '{name}'."),
+            };
+        }
+
+        return options;
+    }
+
+    private static AllOptions ParseAll(ReadOnlySpan<string> args)
+    {
+        var options = args.Contains("--full") ? AllOptions.Full : new AllOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name == "--full")
+            {
+                continue;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                throw new FormatException($"{name} needs a value.");
+            }
+
+            var value = args[++i];
+            options = name switch
+            {
+                // TODO(PostgreSQL): pass Store:Provider / Store:ConnectionString to the hub and the loaders once the store has them.
+                "--store" => value == "sqlite" ? options : throw new FormatException($"--store {value}: only sqlite exists on this branch (PostgreSQL: see bench/README.md)."),
+                "--ingest" => options with { IngestRecords = PositiveInt(name, value) },
+                "--persons" => options with { QueryPersons = PositiveInt(name, value) },
+                "--scale" => options with { ScaleSizes = [.. value.Split(',').Select(v => PositiveInt(name, v))] },
+                "--linkage" => options with { LinkageRecords = PositiveInt(name, value) },
+                "--clients" => options with { Clients = PositiveInt(name, value) },
+                "--seconds" => options with { QueryDuration = TimeSpan.FromSeconds(PositiveInt(name, value)) },
+                "--out" => options with { Out = value },
+                "--chart" => options with { Chart = value },
                 _ => throw new FormatException($"Unknown option '{name}'."),
             };
         }

@@ -98,6 +98,7 @@ public static class HubApplication
         services.AddSingleton<OnlineLinker>();
         services.AddSingleton<LinkDecisions>();
         services.AddSingleton<Relinker>();
+        services.AddSingleton<PersonSearch>();
 
         services.AddHubAuthentication();
         services.AddSingleton<ClientAdministration>();

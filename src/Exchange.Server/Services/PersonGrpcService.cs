@@ -17,10 +17,13 @@ public sealed class PersonGrpcService(
     LinkageModelProvider models,
     LinkDecisions decisions,
     Relinker relinker,
-    PersonEventSignal feed) : PersonService.PersonServiceBase
+    PersonEventSignal feed,
+    PersonSearch search) : PersonService.PersonServiceBase
 {
     private const int DefaultReviewItems = 100;
     private const int MaxReviewItems = 10_000;
+    private const int DefaultFindResults = 10;
+    private const int MaxFindResults = 100;
 
     [Authorize(Policy = HubPolicies.ReviewLinks)]
     public override async Task<GetPersonResponse> GetPerson(GetPersonRequest request, ServerCallContext context)
@@ -178,6 +181,63 @@ public sealed class PersonGrpcService(
             throw RpcErrors.InvalidArgument("lower_threshold", exception.Message);
         }
     }
+
+    [Authorize(Policy = HubPolicies.ReviewLinks)]
+    public override async Task<FindPersonsResponse> FindPersons(FindPersonsRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        Purposes.Require(caller, request.Purpose);
+        var scope = RegionScopes.Resolve(caller, request.DivisionPrefix, "division_prefix");
+        if (string.IsNullOrWhiteSpace(request.Name))
+        {
+            throw RpcErrors.InvalidArgument("name", "A name is required.");
+        }
+
+        if (request.BirthDate is not { } birth || !IsDate(birth))
+        {
+            throw RpcErrors.InvalidArgument("birth_date", "A valid date of birth is required.");
+        }
+
+        if (request.Gender is not (Gender.Unspecified or Gender.Male or Gender.Female))
+        {
+            throw RpcErrors.InvalidArgument("gender", "Unknown gender value.");
+        }
+
+        if (request.MaxResults is < 0 or > MaxFindResults)
+        {
+            throw RpcErrors.InvalidArgument("max_results", $"From 0 (meaning {DefaultFindResults}) to {MaxFindResults}.");
+        }
+
+        if (request.MinProbability is < 0 or >= 1 || double.IsNaN(request.MinProbability))
+        {
+            throw RpcErrors.InvalidArgument("min_probability", "A probability from 0 to below 1.");
+        }
+
+        await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
+        var query = new PersonQuery(request.Name, new DateOnly(birth.Year, birth.Month, birth.Day), (int)request.Gender, scope,
+            request.MaxResults == 0 ? DefaultFindResults : request.MaxResults, request.MinProbability);
+        var (hits, compared) = await search.FindAsync(db, query, context.CancellationToken);
+        var response = new FindPersonsResponse { RecordsCompared = compared };
+        foreach (var hit in hits)
+        {
+            var candidate = new PersonCandidate
+            {
+                Person = ToMessage(hit.Person),
+                MatchWeight = hit.Weight,
+                MatchProbability = FellegiSunterModel.Probability(hit.Weight),
+                // The person is within the caller's scope; its record may not be (a migrant's enrollment).
+                MatchedSourceSystem = DivisionCode.IsWithin(hit.MatchedRecord.Division, caller.RegionScope) ? hit.MatchedRecord.SourceSystem : "(outside your region)",
+                MatchedRecordId = DivisionCode.IsWithin(hit.MatchedRecord.Division, caller.RegionScope) ? hit.MatchedRecord.RecordId : "(outside your region)",
+            };
+            candidate.Fields.AddRange(Fields(PersonRecords.DescribeLevels(hit.Levels), (await models.GetAsync(db, context.CancellationToken)).Model));
+            response.Candidates.Add(candidate);
+        }
+
+        return response;
+    }
+
+    private static bool IsDate(Date date) =>
+        date.Year is >= 1 and <= 9999 && date.Month is >= 1 and <= 12 && date.Day >= 1 && date.Day <= DateTime.DaysInMonth(date.Year, date.Month);
 
     private async Task<T> RunDecisionAsync<T>(Func<Task<T>> decision)
     {

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using Exchange.Client;
+using Exchange.Contracts.V1;
+using Exchange.Store;
+using Exchange.Synthetic;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Exchange.Bench;
+
+/// <summary>Records/s of one way of ingesting, and the peak working set while it ran.</summary>
+internal sealed record IngestRun(string Name, long Records, double Seconds, long PeakWorkingSet, long Rejected)
+{
+    public double RecordsPerSecond => Records / Seconds;
+}
+
+/// <summary>The three ingest figures over the same synthetic CSV files.</summary>
+internal sealed record IngestResult(long Records, long RegisterRecords, long EnrollmentRecords, IngestRun Hub, IngestRun Transport, IngestRun? StorageMultiRow, IngestRun StoragePrepared, long WorkingSetBefore)
+{
+    /// <summary>The storage ceiling is the faster of the ways of writing the rows that ran.</summary>
+    public IngestRun Storage => StorageMultiRow is { } multiRow && multiRow.RecordsPerSecond >= StoragePrepared.RecordsPerSecond ? multiRow : StoragePrepared;
+}
+
+/// <summary>
+/// Ingest as a province does it: the synthetic registry written as the CSV files `exchange push` reads,
+/// pushed by the CLI's client (RecordCsv, RecordPusher, HubChannel: mTLS, bidirectional stream, 1,000
+/// records per batch, 4 in flight), register as PS then enrollments as HR, into a real hub on a fresh
+/// SQLite store with online linking. Ceilings in the same run over the same files: the same pushes into
+/// a hub that stores nothing (transport), and the same rows written straight into a fresh store
+/// (storage, StoreLoader).
+/// </summary>
+internal static class IngestBenchmark
+{
+    private static readonly PushOptions Options = new(BatchSize: 1_000, MaxInFlight: 4);
+
+    // Multi-row INSERTs were slower than prepared single-row ones at 100k on this machine; beyond this
+    // size only the faster way runs, which keeps a 1M-record run's ceilings to minutes.
+    private const int MultiRowUpTo = 200_000;
+
+    public static async Task<IngestResult> RunAsync(int records, Progress progress)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "exchange-bench", "ingest-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (people, _) = SyntheticInput.PeopleFor(records, seed: 11);
+            var (summary, _) = progress.Time($"ingest: write synthetic CSV ({people:N0} people)",
+                () => RegistryGenerator.WriteFiles(new GeneratorOptions { People = people, Seed = 11 }, folder));
+            var register = Path.Combine(folder, "register.csv");
+            var enrollment = Path.Combine(folder, "enrollment.csv");
+            var registerLines = File.ReadLines(register).LongCount() - 1;
+            var enrollmentLines = File.ReadLines(enrollment).LongCount() - 1;
+            progress.Write($"ingest: {registerLines + enrollmentLines:N0} records ({registerLines:N0} register, {enrollmentLines:N0} enrollment lines)");
+            _ = summary;
+
+            IngestRun transport;
+            await using (var environment = await BenchEnvironment.CreateAsync())
+            {
+                var address = await environment.StartNoOpHubAsync();
+                transport = await PushAsync("transport ceiling (no-op hub)", environment, address, register, enrollment, progress);
+            }
+
+            var multiRow = records <= MultiRowUpTo ? await LoadAsync(register, enrollment, StoreLoader.Method.MultiRow, progress) : null;
+            var prepared = await LoadAsync(register, enrollment, StoreLoader.Method.Prepared, progress);
+
+            GC.Collect();
+            var before = Environment.WorkingSet;
+            IngestRun hub;
+            await using (var environment = await BenchEnvironment.CreateAsync())
+            {
+                var address = await environment.StartHubAsync();
+                hub = await PushAsync("hub (SQLite, online linking)", environment, address, register, enrollment, progress);
+            }
+
+            return new IngestResult(registerLines + enrollmentLines, registerLines, enrollmentLines, hub, transport, multiRow, prepared, before);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<IngestRun> PushAsync(string name, BenchEnvironment environment, Uri address, string register, string enrollment, Progress progress)
+    {
+        using var sampler = new WorkingSetSampler();
+        var watch = Stopwatch.StartNew();
+        long acknowledged = 0, rejected = 0;
+        foreach (var (file, client) in new[] { (register, BenchEnvironment.PsClient), (enrollment, BenchEnvironment.HrClient) })
+        {
+            using var channel = environment.Channel(address, client);
+            using var reader = new StreamReader(file);
+            var lastReport = Stopwatch.StartNew();
+            var done = acknowledged;
+            var summary = await RecordPusher.PushAsync(
+                new RecordService.RecordServiceClient(channel),
+                RecordCsv.ReadAsync(reader, _ => rejected++),
+                Options,
+                progress: new SynchronousProgress<PushSummary>(s =>
+                {
+                    if (lastReport.Elapsed.TotalSeconds >= 10)
+                    {
+                        lastReport.Restart();
+                        var total = done + s.Acknowledged;
+                        progress.Write($"  ingest {name}: {total:N0} records acknowledged, {total / watch.Elapsed.TotalSeconds:N0}/s, working set {Environment.WorkingSet / 1048576.0:N0} MiB");
+                    }
+                }));
+            acknowledged += summary.Acknowledged;
+            rejected += summary.Rejected;
+        }
+
+        var seconds = watch.Elapsed.TotalSeconds;
+        progress.Write($"ingest {name}: {acknowledged:N0} records in {seconds:F1} s = {acknowledged / seconds:N0}/s ({rejected:N0} rejected by validation)");
+        return new IngestRun(name, acknowledged, seconds, sampler.Peak, rejected);
+    }
+
+    private static async Task<IngestRun> LoadAsync(string register, string enrollment, StoreLoader.Method method, Progress progress)
+    {
+        // The rows are built before the clock starts: the ceiling is the store's, not the conversion's.
+        var batches = new List<List<StoreLoader.Rows>>();
+        long records = 0;
+        var ps = new StoreLoader.Builder(BenchEnvironment.PsClient);
+        var hr = new StoreLoader.Builder(BenchEnvironment.HrClient, firstId: 1L << 40);
+        foreach (var (file, builder) in new[] { (register, ps), (enrollment, hr) })
+        {
+            using var reader = new StreamReader(file);
+            var batch = new List<StoreLoader.Rows>(Options.BatchSize);
+            await foreach (var envelope in RecordCsv.ReadAsync(reader, _ => { }))
+            {
+                batch.Add(builder.Build(envelope, batches.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                records++;
+                if (batch.Count == Options.BatchSize)
+                {
+                    batches.Add(batch);
+                    batch = new List<StoreLoader.Rows>(Options.BatchSize);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                batches.Add(batch);
+            }
+        }
+
+        await using var environment = await BenchEnvironment.CreateAsync();
+        await using var connection = new SqliteConnection(StoreSetup.SqliteConnectionString(environment.DataDirectory));
+        await connection.OpenAsync();
+        using var sampler = new WorkingSetSampler();
+        var watch = Stopwatch.StartNew();
+        foreach (var batch in batches)
+        {
+            await StoreLoader.WriteBatchAsync(connection, batch, method);
+        }
+
+        var seconds = watch.Elapsed.TotalSeconds;
+        var name = method == StoreLoader.Method.MultiRow ? "storage: rows into SQLite, multi-row INSERTs" : "storage: rows into SQLite, prepared single-row INSERTs";
+        progress.Write($"ingest {name}: {records:N0} records in {seconds:F1} s = {records / seconds:N0}/s");
+        await connection.CloseAsync();
+        return new IngestRun(name, records, seconds, sampler.Peak, 0);
+    }
+}
+
+/// <summary>IProgress that runs the callback on the reporting thread (no SynchronizationContext hop).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
+
+/// <summary>Samples the process's working set every 100 ms; the peak is the highest sample.</summary>
+internal sealed class WorkingSetSampler : IDisposable
+{
+    private readonly Timer _timer;
+    private long _peak = Environment.WorkingSet;
+
+    public WorkingSetSampler() => _timer = new Timer(_ => Sample(), null, 0, 100);
+
+    public long Peak
+    {
+        get
+        {
+            Sample();
+            return Interlocked.Read(ref _peak);
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Sample()
+    {
+        var now = Environment.WorkingSet;
+        long seen;
+        while (now > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, seen) != seen)
+        {
+        }
+    }
+}
