@@ -40,7 +40,7 @@ internal static class QueryBenchmark
         var getPerson = await MeasureAsync("GetPerson", clients, warmUp, duration, progress, _ =>
         {
             var client = new PersonService.PersonServiceClient(environment.Channel(hub, BenchEnvironment.HrClient));
-            return random => client.GetPersonAsync(new GetPersonRequest { PersonId = random.Next(1, persons + 1) }).ResponseAsync;
+            return random => client.GetPersonAsync(new GetPersonRequest { Purpose = "benefit-verification", PersonId = random.Next(1, persons + 1) }).ResponseAsync;
         });
         var findPersons = await MeasureAsync("FindPersons", clients, warmUp, duration, progress, _ =>
         {

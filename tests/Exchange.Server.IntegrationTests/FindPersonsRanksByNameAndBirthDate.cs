@@ -29,7 +29,7 @@ public sealed class FindPersonsRanksByNameAndBirthDate(HubFixture hub) : IClassF
     private PersonService.PersonServiceClient Persons(string client = "hr-gd") => new(hub.Channel(client));
 
     private async Task<long> PersonOfAsync(string recordId) =>
-        (await Persons().ExplainRecordAsync(new ExplainRecordRequest { SourceSystem = "ps-gd", RecordId = recordId })).PersonId;
+        (await Persons().ExplainRecordAsync(new ExplainRecordRequest { Purpose = "benefit-verification", SourceSystem = "ps-gd", RecordId = recordId })).PersonId;
 
     public async Task InitializeAsync() =>
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("find", [
