@@ -24,6 +24,12 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
 
     public DbSet<PersonEvent> PersonEvents => Set<PersonEvent>();
 
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+
+    public DbSet<AuditHead> AuditHead => Set<AuditHead>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ClientSystem>(client =>
@@ -135,5 +141,7 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             model.Property(m => m.Version).ValueGeneratedNever();
             model.Property(m => m.RuleVersion).HasMaxLength(64);
         });
+
+        AuditModel.Configure(modelBuilder);
     }
 }
