@@ -3,10 +3,16 @@ using System.Text.Json.Serialization;
 
 namespace Exchange.Audit;
 
-/// <summary>One line of an export file: an entry (with the leaf hash the hub stored for it) or a checkpoint note.</summary>
+/// <summary>
+/// One line of an export file: an entry (with the leaf hash the hub stored for it), an entry the exporting
+/// auditor may not read (its index and leaf hash only), or a checkpoint note.
+/// </summary>
 public sealed record AuditExportLine
 {
     public AuditRecord? Entry { get; init; }
+
+    /// <summary>The index of an entry outside the auditor's region; only its <see cref="StoredLeafHash"/> is given.</summary>
+    public long? RedactedIndex { get; init; }
 
     /// <summary>The leaf hash the hub holds for the entry (base64). A hint only: verification recomputes it.</summary>
     public string? StoredLeafHash { get; init; }

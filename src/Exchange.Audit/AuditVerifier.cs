@@ -13,6 +13,9 @@ public sealed class VerificationReport
 
     public int Checkpoints { get; set; }
 
+    /// <summary>Entries outside the auditor's region, checked by hash only.</summary>
+    public long Redacted { get; set; }
+
     public Checkpoint? Latest { get; set; }
 
     public bool Valid => Problems.Count == 0;
@@ -49,18 +52,21 @@ public static class AuditVerifier
                 continue;
             }
 
+            if (line is { Entry: null, RedactedIndex: { } redacted, StoredLeafHash: { } hidden })
+            {
+                // Outside the auditor's region: the hash still counts towards every root.
+                CheckPosition(report, tree, redacted);
+                tree.Append(Convert.FromBase64String(hidden));
+                report.Redacted++;
+                continue;
+            }
+
             if (line.Entry is not { } entry)
             {
                 continue;
             }
 
-            if (entry.Index != tree.Size)
-            {
-                report.Problems.Add(entry.Index > tree.Size
-                    ? $"Entries {tree.Size}..{entry.Index - 1} are missing (deleted?): the next entry is {entry.Index}."
-                    : $"Entry {entry.Index} is out of order or repeated: expected entry {tree.Size}.");
-            }
-
+            CheckPosition(report, tree, entry.Index);
             var leaf = entry.LeafHash();
             if (line.StoredLeafHash is { } stored && stored != Convert.ToBase64String(leaf) && mismatchedLeaves++ < MaxProblemsPerKind)
             {
@@ -110,6 +116,16 @@ public static class AuditVerifier
         }
 
         return report;
+    }
+
+    private static void CheckPosition(VerificationReport report, MerkleTree tree, long index)
+    {
+        if (index != tree.Size)
+        {
+            report.Problems.Add(index > tree.Size
+                ? $"Entries {tree.Size}..{index - 1} are missing (deleted?): the next entry is {index}."
+                : $"Entry {index} is out of order or repeated: expected entry {tree.Size}.");
+        }
     }
 
     /// <returns>True when the checkpoint is signed and its root matches the export's first TreeSize entries.</returns>

@@ -48,6 +48,12 @@ public static class DevelopmentPki
 
         files.Add(directory.ServerCertificate);
 
+        // The hub's audit checkpoint key; auditors are given audit-key.pub.pem.
+        using (Exchange.Audit.AuditKey.LoadOrCreate(directory.Root))
+        {
+            files.Add(Path.Combine(directory.Root, Exchange.Audit.AuditKey.PublicKeyFileName));
+        }
+
         var factory = StoreSetup.OpenSqlite(dataDirectory);
         await using (var db = factory.CreateDbContext())
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using Exchange.Server.Auditing;
 using Exchange.Server.Linking;
 using Exchange.Server.Security;
 using Exchange.Server.Services;
@@ -40,12 +41,14 @@ public static class HubApplication
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseHubAudit();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcService<RecordGrpcService>();
         app.MapGrpcService<PersonGrpcService>();
         app.MapGrpcService<CoverageGrpcService>();
         app.MapGrpcService<ChangeFeedGrpcService>();
+        app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
@@ -89,6 +92,7 @@ public static class HubApplication
         services.AddSingleton<LinkDecisions>();
         services.AddSingleton<Relinker>();
 
+        services.AddHubAudit();
         services.AddHubAuthentication();
         services.AddGrpc(ConfigureGrpc);
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<HubOptions>>((grpc, hub) =>

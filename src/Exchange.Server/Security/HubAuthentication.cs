@@ -19,6 +19,7 @@ public static class HubPolicies
     public const string ReviewLinks = "links.review";
     public const string Relink = "links.relink";
     public const string ReadCoverage = "coverage.read";
+    public const string ReadAudit = "audit.read";
 }
 
 public static class HubAuthentication
@@ -69,7 +70,9 @@ public static class HubAuthentication
             // Reviewing links is ministry work on ministry data; re-linking the whole store is an operator's job.
             .AddPolicy(HubPolicies.ReviewLinks, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources))
             .AddPolicy(HubPolicies.Relink, p => p.RequireRole(ClientRoles.Admin))
-            .AddPolicy(HubPolicies.ReadCoverage, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources));
+            .AddPolicy(HubPolicies.ReadCoverage, p => p.RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources))
+            // The audit log is for auditors only; their region scope limits which entries they see.
+            .AddPolicy(HubPolicies.ReadAudit, p => p.RequireRole(ClientRoles.Auditor));
         return services;
     }
 
