@@ -6,7 +6,7 @@ namespace Exchange.Store;
 /// One audit log entry: a leaf of the audit Merkle tree. Rows are only ever inserted; the application
 /// has no code path that updates or deletes them.
 /// </summary>
-public sealed class AuditEntry
+public sealed class AuditLogEntry
 {
     /// <summary>Leaf index, from 0, without gaps.</summary>
     public long Index { get; set; }
@@ -79,7 +79,7 @@ internal static class AuditModel
 {
     public static void Configure(ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<AuditEntry>(entry =>
+        modelBuilder.Entity<AuditLogEntry>(entry =>
         {
             entry.ToTable("AuditEntries");
             entry.HasKey(e => e.Index);

@@ -24,7 +24,7 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
 
     public DbSet<PersonEvent> PersonEvents => Set<PersonEvent>();
 
-    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditLogEntry> AuditEntries => Set<AuditLogEntry>();
 
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
 

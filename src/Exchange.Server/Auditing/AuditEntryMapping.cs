@@ -10,7 +10,7 @@ namespace Exchange.Server.Auditing;
 /// <summary>Conversions between the stored row, the hashed record and the API message of an audit entry.</summary>
 internal static class AuditEntryMapping
 {
-    public static AuditEntry ToRow(AuditRecord record) => new()
+    public static AuditLogEntry ToRow(AuditRecord record) => new()
     {
         Index = record.Index,
         TimeUnixMs = record.TimeUnixMs,
@@ -31,7 +31,7 @@ internal static class AuditEntryMapping
         LeafHash = record.LeafHash(),
     };
 
-    public static AuditRecord ToRecord(AuditEntry row) => new()
+    public static AuditRecord ToRecord(AuditLogEntry row) => new()
     {
         Index = row.Index,
         TimeUnixMs = row.TimeUnixMs,
@@ -51,7 +51,7 @@ internal static class AuditEntryMapping
         DurationMs = row.DurationMs,
     };
 
-    public static Contracts.V1.AuditEntry ToMessage(AuditEntry row)
+    public static Contracts.V1.AuditEntry ToMessage(AuditLogEntry row)
     {
         var record = ToRecord(row);
         return new Contracts.V1.AuditEntry

@@ -29,7 +29,7 @@ public sealed class AuditGrpcService(IDbContextFactory<ExchangeDbContext> contex
             throw RpcErrors.InvalidArgument("start_index", "An index is never negative.");
         }
 
-        Expression<Func<Store.AuditEntry, bool>> filter = e => true;
+        Expression<Func<Store.AuditLogEntry, bool>> filter = e => true;
         if (request.ClientId.Length > 0)
         {
             var client = request.ClientId;
@@ -148,7 +148,7 @@ public sealed class AuditGrpcService(IDbContextFactory<ExchangeDbContext> contex
         }
     }
 
-    private async Task StreamAsync(Expression<Func<Store.AuditEntry, bool>> filter, long startIndex, int max, IServerStreamWriter<Contracts.V1.AuditEntry> responseStream, CancellationToken token)
+    private async Task StreamAsync(Expression<Func<Store.AuditLogEntry, bool>> filter, long startIndex, int max, IServerStreamWriter<Contracts.V1.AuditEntry> responseStream, CancellationToken token)
     {
         await using var db = await contextFactory.CreateDbContextAsync(token);
         var next = startIndex;
@@ -173,7 +173,7 @@ public sealed class AuditGrpcService(IDbContextFactory<ExchangeDbContext> contex
     }
 
     /// <summary>Entries naming the person, or one of the records now linked to it (pushes name records only).</summary>
-    private async Task<Expression<Func<Store.AuditEntry, bool>>> AccessedPersonAsync(long personId, CancellationToken token)
+    private async Task<Expression<Func<Store.AuditLogEntry, bool>>> AccessedPersonAsync(long personId, CancellationToken token)
     {
         await using var db = await contextFactory.CreateDbContextAsync(token);
         var records = await (
@@ -184,7 +184,7 @@ public sealed class AuditGrpcService(IDbContextFactory<ExchangeDbContext> contex
             .Take(MaxRecordsPerPerson)
             .ToListAsync(token);
         var personKey = AuditEntryMapping.PersonKey(personId);
-        Expression<Func<Store.AuditEntry, bool>> filter = e => e.PersonIds.Contains(personKey);
+        Expression<Func<Store.AuditLogEntry, bool>> filter = e => e.PersonIds.Contains(personKey);
         foreach (var record in records)
         {
             var recordKey = AuditEntryMapping.RecordKey(record);
@@ -194,7 +194,7 @@ public sealed class AuditGrpcService(IDbContextFactory<ExchangeDbContext> contex
         return filter;
     }
 
-    private static Expression<Func<Store.AuditEntry, bool>> RegionFilter(string scope)
+    private static Expression<Func<Store.AuditLogEntry, bool>> RegionFilter(string scope)
     {
         if (scope.Length == 0)
         {
@@ -202,7 +202,7 @@ public sealed class AuditGrpcService(IDbContextFactory<ExchangeDbContext> contex
         }
 
         var within = "%," + scope + "%";
-        Expression<Func<Store.AuditEntry, bool>> filter = e => EF.Functions.Like(e.Regions, within);
+        Expression<Func<Store.AuditLogEntry, bool>> filter = e => EF.Functions.Like(e.Regions, within);
         foreach (var enclosing in AuditRegions.EnclosingScopes(scope))
         {
             var key = "," + enclosing + ",";
@@ -212,7 +212,7 @@ public sealed class AuditGrpcService(IDbContextFactory<ExchangeDbContext> contex
         return filter;
     }
 
-    private static Expression<Func<Store.AuditEntry, bool>> TimeFilter(Timestamp? from, Timestamp? to)
+    private static Expression<Func<Store.AuditLogEntry, bool>> TimeFilter(Timestamp? from, Timestamp? to)
     {
         var fromMs = from is null ? long.MinValue : from.ToDateTimeOffset().ToUnixTimeMilliseconds();
         var toMs = to is null ? long.MaxValue : to.ToDateTimeOffset().ToUnixTimeMilliseconds();

@@ -48,7 +48,27 @@ namespace Exchange.Store.Migrations.Sqlite
                     b.ToTable("AuditCheckpoints", (string)null);
                 });
 
-            modelBuilder.Entity("Exchange.Store.AuditEntry", b =>
+            modelBuilder.Entity("Exchange.Store.AuditHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditHead", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            TreeSize = 0L
+                        });
+                });
+
+            modelBuilder.Entity("Exchange.Store.AuditLogEntry", b =>
                 {
                     b.Property<long>("Index")
                         .HasColumnType("INTEGER");
@@ -128,26 +148,6 @@ namespace Exchange.Store.Migrations.Sqlite
                     b.HasIndex("ClientId", "Index");
 
                     b.ToTable("AuditEntries", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Store.AuditHead", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("TreeSize")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("AuditHead", (string)null);
-
-                    b.HasData(
-                        new
-                        {
-                            Id = 1,
-                            TreeSize = 0L
-                        });
                 });
 
             modelBuilder.Entity("Exchange.Store.BlockingKey", b =>

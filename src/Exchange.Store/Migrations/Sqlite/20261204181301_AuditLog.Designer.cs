@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Exchange.Store.Migrations.Sqlite
 {
     [DbContext(typeof(ExchangeDbContext))]
-    [Migration("20261204180035_AuditLog")]
+    [Migration("20261204181301_AuditLog")]
     partial class AuditLog
     {
         /// <inheritdoc />
@@ -51,7 +51,27 @@ namespace Exchange.Store.Migrations.Sqlite
                     b.ToTable("AuditCheckpoints", (string)null);
                 });
 
-            modelBuilder.Entity("Exchange.Store.AuditEntry", b =>
+            modelBuilder.Entity("Exchange.Store.AuditHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditHead", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            TreeSize = 0L
+                        });
+                });
+
+            modelBuilder.Entity("Exchange.Store.AuditLogEntry", b =>
                 {
                     b.Property<long>("Index")
                         .HasColumnType("INTEGER");
@@ -131,26 +151,6 @@ namespace Exchange.Store.Migrations.Sqlite
                     b.HasIndex("ClientId", "Index");
 
                     b.ToTable("AuditEntries", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Store.AuditHead", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("TreeSize")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("AuditHead", (string)null);
-
-                    b.HasData(
-                        new
-                        {
-                            Id = 1,
-                            TreeSize = 0L
-                        });
                 });
 
             modelBuilder.Entity("Exchange.Store.BlockingKey", b =>

@@ -1,0 +1,129 @@
+using Exchange.Audit;
+using Exchange.Client;
+using Exchange.Contracts.V1;
+using Exchange.Pki;
+using Exchange.Store;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Exchange.Server.IntegrationTests;
+
+public sealed class AuditLogRecordsEveryCall(HubFixture hub) : IClassFixture<HubFixture>
+{
+    [Fact]
+    public async Task Refused_calls_appear_in_the_log_with_who_tried()
+    {
+        var revoked = await Assert.ThrowsAsync<RpcException>(() =>
+            hub.Records("ps-revoked").GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(1) }).ResponseAsync);
+        var wrongRole = await Assert.ThrowsAsync<RpcException>(() =>
+            AuditKit.Auditor(hub, "hr-gd").GetCheckpointAsync(new GetCheckpointRequest()).ResponseAsync);
+        var wrongRegion = await Assert.ThrowsAsync<RpcException>(() =>
+            hub.Records("hr-bj").GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(1), DivisionPrefix = "44" }).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, revoked.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, wrongRole.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, wrongRegion.StatusCode);
+
+        var refused = await QueryAsync(new AuditQuery { Outcome = AuditOutcome.Refused, MaxEntries = 10_000 });
+
+        var revokedThumbprint = CertificateAuthority.Thumbprint(hub.Certificate("ps-revoked"));
+        Assert.Contains(refused, e => e.CertificateThumbprint == revokedThumbprint && e.ClientId == "" && e.Status == "UNAUTHENTICATED"
+            && e.Method == "/exchange.v1.RecordService/GetRecords");
+        Assert.Contains(refused, e => e.ClientId == "hr-gd" && e.Role == "hr" && e.Status == "PERMISSION_DENIED" && e.Method == "/exchange.v1.AuditService/GetCheckpoint");
+        Assert.Contains(refused, e => e.ClientId == "hr-bj" && e.Status == "PERMISSION_DENIED" && e.Method == "/exchange.v1.RecordService/GetRecords"
+            && e.StatusDetail.Contains("may not read '44'", StringComparison.Ordinal) && e.Regions.Contains("44"));
+        Assert.All(refused, e => Assert.Contains(e.Status, new[] { "UNAUTHENTICATED", "PERMISSION_DENIED" }));
+    }
+
+    [Fact]
+    public async Task A_push_batch_and_a_read_are_recorded_with_records_persons_and_counts()
+    {
+        var acks = await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("AUDIT-B1", [TestRecords.Register("AUDIT-P-1", 501), TestRecords.Register("AUDIT-P-2", 502)]));
+        var read = await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(501) });
+        Assert.Equal(2, acks[0].Stored);
+        Assert.Single(read.Records);
+
+        var pushes = await QueryAsync(new AuditQuery { ClientId = "ps-gd", Method = "Push", MaxEntries = 10_000 });
+        var batch = Assert.Single(pushes, e => e.Event == "push.batch" && e.Parameters.Contains("AUDIT-B1", StringComparison.Ordinal));
+        Assert.Equal(["ps-gd/AUDIT-P-1", "ps-gd/AUDIT-P-2"], batch.RecordIds);
+        Assert.Equal(2, batch.Count);
+        Assert.Contains("44", batch.Regions);
+        Assert.Equal("ps", batch.Role);
+        Assert.Equal(CertificateAuthority.Thumbprint(hub.Certificate("ps-gd")), batch.CertificateThumbprint);
+
+        var reads = await QueryAsync(new AuditQuery { ClientId = "hr-gd", Method = "/exchange.v1.RecordService/GetRecords", Outcome = AuditOutcome.Ok, MaxEntries = 10_000 });
+        var entry = Assert.Single(reads, e => e.Parameters.Contains(TestRecords.NationalId(501), StringComparison.Ordinal));
+        Assert.Equal(["ps-gd/AUDIT-P-1"], entry.RecordIds);
+        Assert.Equal(1, entry.Count);
+        Assert.Equal("OK", entry.Status);
+    }
+
+    [Fact]
+    public async Task Who_accessed_a_person_names_the_push_and_the_read_with_their_purpose()
+    {
+        await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("WHO-B1", [TestRecords.Register("WHO-P-1", 601)]));
+        await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(601) });
+        var facts = new CoverageService.CoverageServiceClient(hub.Channel("hr-gd"))
+            .ListUnknownToRegister(new CoverageQuery { Purpose = "fraud-audit" });
+        await facts.ResponseStream.ReadAllAsync().ToListAsync();
+        await using var db = await hub.Store.CreateDbContextAsync();
+        var personId = (from link in db.RecordLinks join record in db.SourceRecords on link.SourceRecordId equals record.Id
+                        where record.RecordId == "WHO-P-1" select link.PersonId).Single();
+
+        using var call = AuditKit.Auditor(hub).WhoAccessed(new WhoAccessedRequest { PersonId = personId });
+        var entries = await call.ResponseStream.ReadAllAsync().ToListAsync();
+
+        Assert.Contains(entries, e => e.ClientId == "ps-gd" && e.Event == "push.batch");
+        Assert.Contains(entries, e => e.ClientId == "hr-gd" && e.Method.EndsWith("/GetRecords", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Method.EndsWith("/ListUnknownToRegister", StringComparison.Ordinal) && e.PersonIds.Contains(personId));
+    }
+
+    [Fact]
+    public async Task Reading_the_audit_log_is_itself_audited()
+    {
+        var marker = "marker-" + Guid.NewGuid().ToString("N");
+        await QueryAsync(new AuditQuery { ClientId = marker });
+
+        var reads = await QueryAsync(new AuditQuery { ClientId = "auditor", Method = "QueryEntries", MaxEntries = 10_000 });
+
+        Assert.Contains(reads, e => e.Event == "stream.end" && e.Parameters.Contains(marker, StringComparison.Ordinal) && e.Role == "auditor");
+    }
+
+    [Fact]
+    public async Task An_auditor_scoped_to_a_region_sees_only_that_regions_entries()
+    {
+        using var certificate = hub.Authority.IssueClientCertificate("auditor-gd", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        await DevelopmentPki.RegisterAsync(hub.Services.GetRequiredService<ClientRegistry>(), hub.Store, new ClientSpec("auditor-gd", "Guangdong audit", ClientRoles.Auditor, "44"), certificate);
+        var regional = new AuditService.AuditServiceClient(hub.Channel(certificate));
+        await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("REGION-GD", [TestRecords.Register("AUDIT-GD-1", 701)]));
+        await TestRecords.PushAsync(hub.Records("ps-bj"), TestRecords.Batch("REGION-BJ", [TestRecords.Register("AUDIT-BJ-1", 702, division: "110105")]));
+        await hub.Records("hr-bj").GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(702, "110105") });
+
+        using var call = regional.QueryEntries(new AuditQuery { MaxEntries = 100_000 });
+        var seen = await call.ResponseStream.ReadAllAsync().ToListAsync();
+        var all = await QueryAsync(new AuditQuery { MaxEntries = 100_000 });
+
+        Assert.Contains(seen, e => e.ClientId == "ps-gd" && e.Event == "push.batch" && e.RecordIds.Contains("ps-gd/AUDIT-GD-1"));
+        Assert.DoesNotContain(seen, e => e.ClientId is "ps-bj" or "hr-bj");
+        Assert.All(seen, e => Assert.Contains(e.Regions, r => r.StartsWith("44", StringComparison.Ordinal)));
+        Assert.Contains(all, e => e.ClientId == "ps-bj" && e.RecordIds.Contains("ps-bj/AUDIT-BJ-1"));
+
+        // Out-of-region entries are exported as hashes only: the regional auditor still verifies every root.
+        await AuditKit.SignAsync(hub);
+        var lines = await AuditExports.ReadAllAsync(regional);
+        using var key = AuditKit.PublicKey(hub);
+        var report = AuditVerifier.Verify(lines, key);
+        Assert.True(report.Valid, string.Join("\n", report.Problems));
+        Assert.True(report.Redacted > 0);
+        Assert.DoesNotContain(lines, l => l.Entry is { ClientId: "ps-bj" or "hr-bj" });
+
+        var beijingEntry = all.First(e => e.ClientId == "ps-bj");
+        var denied = await Assert.ThrowsAsync<RpcException>(() => regional.GetInclusionProofAsync(new InclusionProofRequest { LeafIndex = beijingEntry.Index }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, denied.StatusCode);
+    }
+
+    private async Task<List<AuditEntry>> QueryAsync(AuditQuery query)
+    {
+        using var call = AuditKit.Auditor(hub).QueryEntries(query);
+        return await call.ResponseStream.ReadAllAsync().ToListAsync();
+    }
+}
