@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(4003, LogLevel.Error, "A refused call could not be audited ({Method}): {Reason}")]
     public static partial void AuditOfRefusalFailed(ILogger logger, string method, string reason);
+
+    [LoggerMessage(4004, LogLevel.Information, "Audit log: {Entries} entries written in {Commits} group commits taking {CommitMs} ms in all")]
+    public static partial void AuditSummary(ILogger logger, long entries, long commits, long commitMs);
 }

@@ -126,6 +126,7 @@ public sealed class AuditLog : BackgroundService
         // Entries already queued are still written; later appends fail (and so do their calls).
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+        Log.AuditSummary(_logger, EntriesWritten, Commits, (long)CommitTime.TotalMilliseconds);
     }
 
     public override void Dispose()
