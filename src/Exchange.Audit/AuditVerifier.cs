@@ -54,10 +54,14 @@ public static class AuditVerifier
 
             if (line is { Entry: null, RedactedIndex: { } redacted, StoredLeafHash: { } hidden })
             {
-                // Outside the auditor's region: the hash still counts towards every root.
-                CheckPosition(report, tree, redacted);
-                tree.Append(Convert.FromBase64String(hidden));
-                report.Redacted++;
+                // Outside the auditor's region (or in a segment archived earlier): the hash still counts towards every root.
+                if (!AlreadySeen(report, tree, redacted, Convert.FromBase64String(hidden)))
+                {
+                    CheckPosition(report, tree, redacted);
+                    tree.Append(Convert.FromBase64String(hidden));
+                    report.Redacted++;
+                }
+
                 continue;
             }
 
@@ -66,8 +70,13 @@ public static class AuditVerifier
                 continue;
             }
 
-            CheckPosition(report, tree, entry.Index);
             var leaf = entry.LeafHash();
+            if (AlreadySeen(report, tree, entry.Index, leaf))
+            {
+                continue;
+            }
+
+            CheckPosition(report, tree, entry.Index);
             if (line.StoredLeafHash is { } stored && stored != Convert.ToBase64String(leaf) && mismatchedLeaves++ < MaxProblemsPerKind)
             {
                 report.Problems.Add($"Entry {entry.Index}: its fields do not hash to the leaf hash stored with it (changed after it was written).");
@@ -116,6 +125,25 @@ public static class AuditVerifier
         }
 
         return report;
+    }
+
+    /// <summary>
+    /// An index already in the tree comes from an earlier file (an archived segment, then a later export
+    /// that repeats it): the same hash is the same entry; another hash is a changed or reordered entry.
+    /// </summary>
+    private static bool AlreadySeen(VerificationReport report, MerkleTree tree, long index, byte[] leaf)
+    {
+        if (index < 0 || index >= tree.Size)
+        {
+            return false;
+        }
+
+        if (!tree.LeafHash(index).AsSpan().SequenceEqual(leaf))
+        {
+            report.Problems.Add($"Entry {index} appears twice with different contents (changed, or out of order).");
+        }
+
+        return true;
     }
 
     private static void CheckPosition(VerificationReport report, MerkleTree tree, long index)

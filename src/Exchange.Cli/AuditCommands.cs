@@ -92,12 +92,13 @@ internal static class AuditCommands
     {
         var client = new ClientOptions();
         var output = new Option<FileInfo>("--out") { Description = "The export file to write (JSON lines).", Required = true };
-        var command = new Command("export", "Write every entry you may see (others as hashes) and every checkpoint to a file, for `audit verify`.") { output };
+        var from = new Option<long>("--from") { Description = "Entries before this index as hashes only (you archived them already)." };
+        var command = new Command("export", "Write every entry you may see (others as hashes) and every checkpoint to a file, for `audit verify`.") { output, from };
         client.AddTo(command);
         command.SetAction((result, token) => ClientOptions.ReportFailuresAsync(async () =>
         {
             using var channel = client.Open(result);
-            var (entries, redacted, checkpoints) = await AuditExports.WriteFileAsync(new AuditService.AuditServiceClient(channel), result.GetValue(output)!.FullName, token);
+            var (entries, redacted, checkpoints) = await AuditExports.WriteFileAsync(new AuditService.AuditServiceClient(channel), result.GetValue(output)!.FullName, result.GetValue(from), token);
             AnsiConsole.MarkupLineInterpolated($"Wrote {entries} entries, {redacted} outside your region as hashes, and {checkpoints} checkpoints to {result.GetValue(output)!.FullName}.");
             return 0;
         }));

@@ -56,11 +56,12 @@ public static class AuditExports
 
     /// <summary>Writes the export to a file, one JSON line per item, streaming.</summary>
     /// <returns>Entries (visible, redacted) and checkpoints written.</returns>
-    public static async Task<(long Entries, long Redacted, long Checkpoints)> WriteFileAsync(AuditService.AuditServiceClient client, string path, CancellationToken cancellationToken = default)
+    public static async Task<(long Entries, long Redacted, long Checkpoints)> WriteFileAsync(
+        AuditService.AuditServiceClient client, string path, long startIndex = 0, CancellationToken cancellationToken = default)
     {
         long entries = 0, redacted = 0, checkpoints = 0;
         await using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
-        using var call = client.Export(new ExportRequest(), cancellationToken: cancellationToken);
+        using var call = client.Export(new ExportRequest { StartIndex = startIndex }, cancellationToken: cancellationToken);
         await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
         {
             switch (item.ItemCase)

@@ -73,6 +73,23 @@ public sealed class VerifierDetectsTampering : IDisposable
         Assert.Contains(report.Problems, p => p.Contains("the signature does not verify", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void AnArchivedSegmentAndALaterExportFromItsEndVerifyTogether()
+    {
+        var (lines, saved) = Export(20, checkpointsAt: [12, 20]);
+        var archive = lines.Where(l => l.Entry is { Index: < 12 }).ToList();
+        // The later export names the archived entries by hash only, as `exchange audit export --from 12` does.
+        var later = lines.Select(l => l.Entry is { Index: < 12 } e ? new AuditExportLine { RedactedIndex = e.Index, StoredLeafHash = l.StoredLeafHash } : l).ToList();
+
+        var together = AuditVerifier.Verify([.. archive, .. later], _key, saved);
+        Assert.True(together.Valid, string.Join("\n", together.Problems));
+        Assert.Equal(0, together.Redacted);
+
+        archive[5] = archive[5] with { Entry = archive[5].Entry! with { ClientId = "someone-else" } };
+        var altered = AuditVerifier.Verify([.. archive, .. later], _key, saved);
+        Assert.Contains(altered.Problems, p => p.StartsWith("Entry 5 appears twice with different contents", StringComparison.Ordinal));
+    }
+
     private (List<AuditExportLine> Lines, Checkpoint Saved) Export(int entries, long[] checkpointsAt)
     {
         var lines = new List<AuditExportLine>();

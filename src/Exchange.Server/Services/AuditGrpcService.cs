@@ -121,6 +121,11 @@ public sealed class AuditGrpcService(IDbContextFactory<ExchangeDbContext> contex
     public override async Task Export(ExportRequest request, IServerStreamWriter<ExportItem> responseStream, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
+        if (request.StartIndex < 0)
+        {
+            throw RpcErrors.InvalidArgument("start_index", "An index is never negative.");
+        }
+
         var token = context.CancellationToken;
         await using var db = await contextFactory.CreateDbContextAsync(token);
         var next = 0L;
@@ -130,7 +135,7 @@ public sealed class AuditGrpcService(IDbContextFactory<ExchangeDbContext> contex
             var page = await db.AuditEntries.Where(e => e.Index >= from).OrderBy(e => e.Index).Take(PageSize).ToListAsync(token);
             foreach (var row in page)
             {
-                await responseStream.WriteAsync(AuditRegions.Visible(row.Regions, caller.RegionScope)
+                await responseStream.WriteAsync(row.Index >= request.StartIndex && AuditRegions.Visible(row.Regions, caller.RegionScope)
                     ? new ExportItem { Entry = AuditEntryMapping.ToMessage(row) }
                     : new ExportItem { Redacted = new RedactedEntry { Index = row.Index, LeafHash = ByteString.CopyFrom(row.LeafHash) } }, token);
                 next = row.Index + 1;
