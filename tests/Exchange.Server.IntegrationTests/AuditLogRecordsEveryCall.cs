@@ -58,6 +58,28 @@ public sealed class AuditLogRecordsEveryCall(HubFixture hub) : IClassFixture<Hub
     }
 
     [Fact]
+    public async Task A_stream_is_recorded_before_its_first_message_and_at_its_end()
+    {
+        await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("STREAM-B1", [TestRecords.Register("AUDIT-S-1", 801), TestRecords.Register("AUDIT-S-2", 802)]));
+
+        using var call = hub.Records("hr-gd").ListChanges(new ListChangesRequest { SourceSystem = "ps-gd", MaxChanges = 100_000 });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        var whileStreaming = await QueryAsync(new AuditQuery { ClientId = "hr-gd", Method = "ListChanges", MaxEntries = 10_000 });
+        var received = 1 + (await call.ResponseStream.ReadAllAsync().ToListAsync()).Count;
+        var after = await QueryAsync(new AuditQuery { ClientId = "hr-gd", Method = "ListChanges", MaxEntries = 10_000 });
+
+        // The begin entry was durable before the first message reached the client (the end may be too, by now).
+        var begin = Assert.Single(whileStreaming, e => e.Event == "stream.begin");
+        Assert.Contains("\"sourceSystem\": \"ps-gd\"", begin.Parameters, StringComparison.Ordinal);
+        var end = Assert.Single(after, e => e.Event == "stream.end");
+        Assert.True(begin.Index < end.Index);
+        Assert.Equal(received, end.Count);
+        Assert.Contains("ps-gd/AUDIT-S-1", end.RecordIds);
+        Assert.Contains("ps-gd/AUDIT-S-2", end.RecordIds);
+        Assert.Contains("44", end.Regions);
+    }
+
+    [Fact]
     public async Task Who_accessed_a_person_names_the_push_and_the_read_with_their_purpose()
     {
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("WHO-B1", [TestRecords.Register("WHO-P-1", 601)]));

@@ -16,7 +16,7 @@ namespace Exchange.Server.Auditing;
 public sealed class AuditInterceptor(AuditLog log, TimeProvider clock) : Interceptor
 {
     // A long stream names its persons and records in entries of at most this many ids (or every 10 s).
-    private const int IdsPerProgressEntry = 1_000;
+    private const int IdsPerProgressEntry = 10_000;
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
 
     private TimeProvider Clock => clock;
@@ -53,6 +53,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider clock) : Interce
         try
         {
             await continuation(request, writer, context);
+            await writer.FlushProgressAsync();
         }
         catch (Exception exception)
         {
@@ -80,6 +81,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider clock) : Interce
         try
         {
             await continuation(reader, writer, context);
+            await writer.FlushProgressAsync();
         }
         catch (Exception exception)
         {
@@ -176,7 +178,12 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider clock) : Interce
         private bool _begun = !beginEntry;
         private DateTimeOffset _lastEntry = owner.Clock.GetUtcNow();
 
+        private Task _progress = Task.CompletedTask;
+
         public ConcurrentQueue<PushBatch>? Batches { get; init; }
+
+        /// <summary>Waits for the progress entry in flight, if any (before the next one, and before the end entry).</summary>
+        public Task FlushProgressAsync() => _progress;
 
         public long Sent { get; private set; }
 
@@ -204,7 +211,10 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider clock) : Interce
                 scope.Count++;
                 if (scope.PendingIds >= IdsPerProgressEntry || owner.Clock.GetUtcNow() - _lastEntry > ProgressInterval)
                 {
-                    await owner.AppendOrFailAsync(http, scope, "stream.progress", StatusCode.OK, "");
+                    // One progress entry in flight at a time, overlapping with the stream: a scan is not
+                    // slowed to one commit per chunk, and a failed entry stops the stream at the next write.
+                    await FlushProgressAsync();
+                    _progress = owner.AppendOrFailAsync(http, scope, "stream.progress", StatusCode.OK, "");
                     _lastEntry = owner.Clock.GetUtcNow();
                 }
             }

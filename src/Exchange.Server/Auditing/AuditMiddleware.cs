@@ -35,6 +35,7 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog log, TimeProv
         {
             StatusCodes.Status401Unauthorized => StatusCode.Unauthenticated,
             StatusCodes.Status403Forbidden => StatusCode.PermissionDenied,
+            StatusCodes.Status404NotFound => StatusCode.Unimplemented,
             _ => GrpcStatus(http) ?? StatusCode.Unknown,
         };
         try
