@@ -71,6 +71,34 @@ public sealed class AuditTreeStaysConsistent
     });
 
     [Fact]
+    public Task Two_audit_logs_on_one_store_as_two_hub_processes_would_interleave_without_collisions() => AuditKit.WithOwnHubAsync(async hub =>
+    {
+        // A second AuditLog over the same database has its own queue and tree cache, as a second hub process has.
+        var first = hub.Services.GetRequiredService<AuditLog>();
+        using var second = new AuditLog(
+            hub.Store, hub.Services.GetRequiredService<AuditSigner>(), hub.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>(),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLog>.Instance);
+        await second.StartAsync(CancellationToken.None);
+
+        var appends = Enumerable.Range(0, 200).Select(i => (i % 2 == 0 ? first : second).AppendAsync(new AuditRecord
+        {
+            TimeUnixMs = 1_780_000_000_000 + i, Event = "call", ClientId = i % 2 == 0 ? "process-a" : "process-b", Method = "/test/Append", Status = "OK", Count = i,
+        }));
+        var indexes = await Task.WhenAll(appends);
+        await second.StopAsync(CancellationToken.None);
+
+        Assert.Equal(indexes.Length, indexes.Distinct().Count());
+        var size = await first.WithTreeAsync(tree => tree.Size, CancellationToken.None);
+        Assert.Equal(indexes.Max() + 1, size);
+        Assert.Equal(
+            await first.WithTreeAsync(tree => Convert.ToHexString(tree.Root(size)), CancellationToken.None),
+            await second.WithTreeAsync(tree => Convert.ToHexString(tree.Root(size)), CancellationToken.None));
+        await AuditKit.SignAsync(hub);
+        var report = await AuditKit.ExportAndVerifyAsync(hub, saved: null);
+        Assert.True(report.Valid, string.Join("\n", report.Problems));
+    });
+
+    [Fact]
     public Task A_read_whose_entry_cannot_be_written_fails_and_returns_nothing() => AuditKit.WithOwnHubAsync(async hub =>
     {
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("B", [TestRecords.Register("NOAUDIT-1", 900)]));
