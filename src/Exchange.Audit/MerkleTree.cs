@@ -149,24 +149,36 @@ public sealed class MerkleTree
         }
     }
 
-    /// <summary>32-byte hashes in one growing array: no object per hash.</summary>
+    /// <summary>32-byte hashes in chunks of 2^20 (32 MiB): no object per hash, and no 2 GiB array limit.</summary>
     private sealed class HashList
     {
-        private byte[] _bytes = new byte[MerkleHash.Size * 64];
+        private const int ChunkBits = 20;
+        private const int ChunkHashes = 1 << ChunkBits;
+        private readonly List<byte[]> _chunks = [];
 
         public long Count { get; private set; }
 
         public void Add(ReadOnlySpan<byte> hash)
         {
-            if ((Count + 1) * MerkleHash.Size > _bytes.LongLength)
+            var chunk = (int)(Count >> ChunkBits);
+            var offset = (int)(Count & (ChunkHashes - 1)) * MerkleHash.Size;
+            if (chunk == _chunks.Count)
             {
-                Array.Resize(ref _bytes, checked(_bytes.Length * 2));
+                _chunks.Add(new byte[MerkleHash.Size * 64]);
+            }
+            else if (offset + MerkleHash.Size > _chunks[chunk].Length)
+            {
+                // Chunks grow by doubling up to their full size, so a small tree stays small.
+                var grown = _chunks[chunk];
+                Array.Resize(ref grown, Math.Min(grown.Length * 2, ChunkHashes * MerkleHash.Size));
+                _chunks[chunk] = grown;
             }
 
-            hash.CopyTo(_bytes.AsSpan(checked((int)(Count * MerkleHash.Size))));
+            hash.CopyTo(_chunks[chunk].AsSpan(offset));
             Count++;
         }
 
-        public ReadOnlySpan<byte> Get(long index) => _bytes.AsSpan(checked((int)(index * MerkleHash.Size)), MerkleHash.Size);
+        public ReadOnlySpan<byte> Get(long index) =>
+            _chunks[(int)(index >> ChunkBits)].AsSpan((int)(index & (ChunkHashes - 1)) * MerkleHash.Size, MerkleHash.Size);
     }
 }

@@ -102,6 +102,29 @@ public sealed class MerkleTreeMatchesRfc6962
     }
 
     [Fact]
+    public void ATreeBeyondOneStorageChunkStaysCorrect()
+    {
+        // The tree stores hashes in chunks of 2^20; cross the boundary on the leaf level.
+        const int size = (1 << 20) + 37;
+        var leaves = new byte[size][];
+        var tree = new MerkleTree();
+        for (var i = 0; i < size; i++)
+        {
+            leaves[i] = MerkleHash.Leaf(BitConverter.GetBytes(i));
+            tree.Append(leaves[i]);
+        }
+
+        var root = NaiveMerkle.MthOfLeafHashes(leaves, 0, size);
+        Assert.Equal(root, tree.Root(size));
+        foreach (var index in new[] { 0, (1 << 20) - 1, 1 << 20, size - 1 })
+        {
+            Assert.True(MerkleProofs.VerifyInclusion(index, size, leaves[index], tree.InclusionProof(index, size), root), $"leaf {index}");
+        }
+
+        Assert.True(MerkleProofs.VerifyConsistency(1 << 20, size, tree.Root(1 << 20), root, tree.ConsistencyProof(1 << 20, size)));
+    }
+
+    [Fact]
     public void WrongProofsAreRejected()
     {
         var data = Enumerable.Range(0, 21).Select(i => Encoding.UTF8.GetBytes($"leaf {i}")).ToList();

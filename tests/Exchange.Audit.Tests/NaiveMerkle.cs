@@ -29,6 +29,18 @@ internal static class NaiveMerkle
         return SHA256.HashData([0x01, .. Mth(leaves.Take(k).ToList()), .. Mth(leaves.Skip(k).ToList())]);
     }
 
+    /// <summary>MTH over leaf hashes already computed, by index range (no copying; for large trees).</summary>
+    public static byte[] MthOfLeafHashes(byte[][] leafHashes, int start, int end)
+    {
+        if (end - start == 1)
+        {
+            return leafHashes[start];
+        }
+
+        var k = Split(end - start);
+        return SHA256.HashData([0x01, .. MthOfLeafHashes(leafHashes, start, start + k), .. MthOfLeafHashes(leafHashes, start + k, end)]);
+    }
+
     public static List<byte[]> Path(int m, IReadOnlyList<byte[]> leaves)
     {
         if (leaves.Count <= 1)
