@@ -99,6 +99,24 @@ public sealed class AuditTreeStaysConsistent
     });
 
     [Fact]
+    public Task A_long_stream_names_everything_it_sent_across_its_progress_entries() => AuditKit.WithOwnHubAsync(async hub =>
+    {
+        await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("P", Enumerable.Range(0, 10).Select(i => TestRecords.Register($"PROGRESS-{i}", 1_200 + i))));
+
+        using var call = hub.Records("hr-gd").ListChanges(new ListChangesRequest { SourceSystem = "ps-gd" });
+        var received = await call.ResponseStream.ReadAllAsync().ToListAsync();
+        using var query = AuditKit.Auditor(hub).QueryEntries(new AuditQuery { ClientId = "hr-gd", Method = "ListChanges" });
+        var entries = await query.ResponseStream.ReadAllAsync().ToListAsync();
+
+        Assert.Equal(10, received.Count);
+        Assert.Equal("stream.begin", entries[0].Event);
+        Assert.Equal("stream.end", entries[^1].Event);
+        Assert.True(entries.Count(e => e.Event == "stream.progress") >= 3, $"{entries.Count} entries");
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"ps-gd/PROGRESS-{i}").Order(), entries.SelectMany(e => e.RecordIds).Order());
+        Assert.Equal(10, entries.Sum(e => e.Count));
+    }, new Dictionary<string, string?> { ["Hub:Audit:StreamIdsPerEntry"] = "3" });
+
+    [Fact]
     public Task A_read_whose_entry_cannot_be_written_fails_and_returns_nothing() => AuditKit.WithOwnHubAsync(async hub =>
     {
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("B", [TestRecords.Register("NOAUDIT-1", 900)]));

@@ -38,6 +38,16 @@ public sealed class HubFixture : IAsyncLifetime
         new("ps-expired", "PS with an expired certificate", ClientRoles.PublicSecurity, "44"),
     ];
 
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
+
+    public HubFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <param name="extraSettings">Hub settings a test needs beyond the defaults (e.g. "Hub:Audit:...").</param>
+    internal HubFixture(IReadOnlyDictionary<string, string?> extraSettings) => _extraSettings = extraSettings;
+
     public Uri Address { get; private set; } = null!;
 
     public CertificateAuthority Authority { get; private set; } = null!;
@@ -56,7 +66,7 @@ public sealed class HubFixture : IAsyncLifetime
             CertificateAuthority.SavePkcs12(server, directory.ServerCertificate);
         }
 
-        _app = HubApplication.Build([], new Dictionary<string, string?>
+        _app = HubApplication.Build([], new Dictionary<string, string?>(_extraSettings)
         {
             ["Hub:Port"] = "0",
             ["Hub:DataDirectory"] = Path.Combine(_root, "data"),

@@ -5,6 +5,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Exchange.Server.Auditing;
 
@@ -13,13 +14,14 @@ namespace Exchange.Server.Auditing;
 /// only after a "stream.begin" entry is; each push batch is acknowledged only after its "push.batch" entry
 /// is. If an entry cannot be written the call fails with UNAVAILABLE and nothing more is sent.
 /// </summary>
-public sealed class AuditInterceptor(AuditLog log, TimeProvider clock) : Interceptor
+public sealed class AuditInterceptor(AuditLog log, TimeProvider clock, IOptions<AuditOptions> options) : Interceptor
 {
-    // A long stream names its persons and records in entries of at most this many ids (or every 10 s).
-    private const int IdsPerProgressEntry = 10_000;
+    // A long stream names its persons and records every Hub:Audit:StreamIdsPerEntry ids or every 10 s.
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
 
     private TimeProvider Clock => clock;
+
+    private int IdsPerProgressEntry => options.Value.StreamIdsPerEntry;
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -61,7 +63,6 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider clock) : Interce
             throw;
         }
 
-        scope.Count = writer.Sent;
         await AppendOrFailAsync(http, scope, "stream.end", StatusCode.OK, "");
         scope.OutcomeRecorded = true;
     }
@@ -89,7 +90,6 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider clock) : Interce
             throw;
         }
 
-        scope.Count = writer.Sent;
         await AppendOrFailAsync(http, scope, "stream.end", StatusCode.OK, "");
         scope.OutcomeRecorded = true;
     }
@@ -209,7 +209,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider clock) : Interce
             {
                 AuditFacts.Collect(protobuf, scope);
                 scope.Count++;
-                if (scope.PendingIds >= IdsPerProgressEntry || owner.Clock.GetUtcNow() - _lastEntry > ProgressInterval)
+                if (scope.PendingIds >= owner.IdsPerProgressEntry || owner.Clock.GetUtcNow() - _lastEntry > ProgressInterval)
                 {
                     // One progress entry in flight at a time, overlapping with the stream: a scan is not
                     // slowed to one commit per chunk, and a failed entry stops the stream at the next write.

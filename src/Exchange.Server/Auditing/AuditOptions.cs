@@ -14,4 +14,8 @@ public sealed class AuditOptions
     /// <summary>Most entries written in one group commit.</summary>
     [Range(1, 100_000)]
     public int MaxGroupEntries { get; set; } = 2_000;
+
+    /// <summary>A long stream names its persons and records in "stream.progress" entries of at most this many ids.</summary>
+    [Range(1, 1_000_000)]
+    public int StreamIdsPerEntry { get; set; } = 10_000;
 }
