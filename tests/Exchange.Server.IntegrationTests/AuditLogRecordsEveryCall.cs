@@ -80,23 +80,41 @@ public sealed class AuditLogRecordsEveryCall(HubFixture hub) : IClassFixture<Hub
     }
 
     [Fact]
-    public async Task Who_accessed_a_person_names_the_push_and_the_read_with_their_purpose()
+    public async Task Who_accessed_a_person_names_the_pushes_and_the_reads_with_their_purpose()
     {
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("WHO-B1", [TestRecords.Register("WHO-P-1", 601)]));
         await hub.Records("hr-gd").GetRecordsAsync(new GetRecordsRequest { NationalId = TestRecords.NationalId(601) });
-        var facts = new CoverageService.CoverageServiceClient(hub.Channel("hr-gd"))
-            .ListUnknownToRegister(new CoverageQuery { Purpose = "fraud-audit" });
-        await facts.ResponseStream.ReadAllAsync().ToListAsync();
+        // An enrollment of someone the register does not know: the "unknown to register" list names that person.
+        await TestRecords.PushAsync(hub.Records("hr-gd"), TestRecords.Batch("WHO-B2", [TestRecords.Enrollment("WHO-E-1", 611)]));
+        using (var unknown = new CoverageService.CoverageServiceClient(hub.Channel("hr-gd")).ListUnknownToRegister(new CoverageQuery { Purpose = "fraud-audit" }))
+        {
+            await unknown.ResponseStream.ReadAllAsync().ToListAsync();
+        }
+
+        var registered = await PersonOfAsync("WHO-P-1");
+        var unregistered = await PersonOfAsync("WHO-E-1");
+        var first = await WhoAccessedAsync(registered);
+        var second = await WhoAccessedAsync(unregistered);
+
+        Assert.Contains(first, e => e.ClientId == "ps-gd" && e.Event == "push.batch");
+        Assert.Contains(first, e => e.ClientId == "hr-gd" && e.Method.EndsWith("/GetRecords", StringComparison.Ordinal));
+        Assert.DoesNotContain(first, e => e.Method.EndsWith("/ListUnknownToRegister", StringComparison.Ordinal));
+        Assert.Contains(second, e => e.ClientId == "hr-gd" && e.Event == "push.batch" && e.RecordIds.Contains("hr-gd/WHO-E-1"));
+        Assert.Contains(second, e => e.ClientId == "hr-gd" && e.Method.EndsWith("/ListUnknownToRegister", StringComparison.Ordinal)
+            && e.Purpose == "fraud-audit" && e.PersonIds.Contains(unregistered));
+    }
+
+    private async Task<long> PersonOfAsync(string recordId)
+    {
         await using var db = await hub.Store.CreateDbContextAsync();
-        var personId = (from link in db.RecordLinks join record in db.SourceRecords on link.SourceRecordId equals record.Id
-                        where record.RecordId == "WHO-P-1" select link.PersonId).Single();
+        return (from link in db.RecordLinks join record in db.SourceRecords on link.SourceRecordId equals record.Id
+                where record.RecordId == recordId select link.PersonId).Single();
+    }
 
+    private async Task<List<AuditEntry>> WhoAccessedAsync(long personId)
+    {
         using var call = AuditKit.Auditor(hub).WhoAccessed(new WhoAccessedRequest { PersonId = personId });
-        var entries = await call.ResponseStream.ReadAllAsync().ToListAsync();
-
-        Assert.Contains(entries, e => e.ClientId == "ps-gd" && e.Event == "push.batch");
-        Assert.Contains(entries, e => e.ClientId == "hr-gd" && e.Method.EndsWith("/GetRecords", StringComparison.Ordinal));
-        Assert.DoesNotContain(entries, e => e.Method.EndsWith("/ListUnknownToRegister", StringComparison.Ordinal) && e.PersonIds.Contains(personId));
+        return await call.ResponseStream.ReadAllAsync().ToListAsync();
     }
 
     [Fact]
