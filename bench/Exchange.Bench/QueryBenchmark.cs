@@ -58,7 +58,7 @@ internal static class QueryBenchmark
         var ceiling = await MeasureAsync("no-op unary (ceiling)", clients, warmUp, duration, progress, _ =>
         {
             var client = new RecordService.RecordServiceClient(environment.Channel(noOp, BenchEnvironment.HrClient));
-            return _ => client.GetRecordsAsync(new GetRecordsRequest()).ResponseAsync;
+            return _ => client.GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification" }).ResponseAsync;
         });
         return new QueryResult(persons, seedSeconds, getPerson, findPersons, ceiling);
     }

@@ -12,6 +12,7 @@ var root = new RootCommand("Exchange: the person-record hub between ministries (
     DemoCommand.Create(),
     SynthCommand.Create(),
     ReportCommand.Create(),
+    AuditCommands.Create(),
 };
 foreach (var command in PersonCommands.Create().Concat(CoverageCommands.Create()))
 {

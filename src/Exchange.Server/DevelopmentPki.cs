@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Exchange.Audit;
 using Exchange.Pki;
 using Exchange.Store;
 using Microsoft.EntityFrameworkCore;
@@ -58,6 +59,12 @@ public static class DevelopmentPki
         }
 
         files.Add(directory.ServerCertificate);
+
+        // The hub's audit checkpoint key; auditors are given audit-key.pub.pem.
+        using (AuditKey.LoadOrCreate(directory.Root))
+        {
+            files.Add(Path.Combine(directory.Root, AuditKey.PublicKeyFileName));
+        }
 
         var factory = StoreSetup.OpenSqlite(dataDirectory);
         await using (var db = factory.CreateDbContext())

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Authentication;
 using Exchange.Identity;
 using Exchange.Pki;
+using Exchange.Server.Auditing;
 using Exchange.Server.Linking;
 using Exchange.Server.Security;
 using Exchange.Server.Services;
@@ -45,6 +46,7 @@ public static class HubApplication
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseHubAudit();
         app.UseAuthentication();
         app.UseAuthorization();
         if (hub.ServesData)
@@ -54,6 +56,7 @@ public static class HubApplication
             app.MapGrpcService<CoverageGrpcService>();
             app.MapGrpcService<ChangeFeedGrpcService>();
             app.MapGrpcService<AdminGrpcService>();
+            app.MapGrpcService<AuditGrpcService>();
         }
 
         app.MapGrpcHealthChecksService();
@@ -100,6 +103,7 @@ public static class HubApplication
         services.AddSingleton<Relinker>();
         services.AddSingleton<PersonSearch>();
 
+        services.AddHubAudit();
         services.AddHubAuthentication();
         services.AddSingleton<ClientAdministration>();
         services.AddExchangeIdentity(hub.ServesTokens, provider =>

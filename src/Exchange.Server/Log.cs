@@ -28,4 +28,16 @@ internal static partial class Log
 
     [LoggerMessage(3001, LogLevel.Information, "Hub listening on {Address} (mTLS required)")]
     public static partial void Listening(ILogger logger, string address);
+
+    [LoggerMessage(4001, LogLevel.Error, "Audit group commit of {Entries} entries failed; their calls fail: {Reason}")]
+    public static partial void AuditWriteFailed(ILogger logger, int entries, string reason);
+
+    [LoggerMessage(4002, LogLevel.Error, "Signing an audit checkpoint failed: {Reason}")]
+    public static partial void AuditCheckpointFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4003, LogLevel.Error, "A refused call could not be audited ({Method}): {Reason}")]
+    public static partial void AuditOfRefusalFailed(ILogger logger, string method, string reason);
+
+    [LoggerMessage(4004, LogLevel.Information, "Audit log: {Entries} entries written in {Commits} group commits taking {CommitMs} ms in all")]
+    public static partial void AuditSummary(ILogger logger, long entries, long commits, long commitMs);
 }

@@ -24,6 +24,12 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
 
     public DbSet<PersonEvent> PersonEvents => Set<PersonEvent>();
 
+    public DbSet<AuditLogEntry> AuditEntries => Set<AuditLogEntry>();
+
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+
+    public DbSet<AuditHead> AuditHead => Set<AuditHead>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         // OpenIddict's applications, authorizations, scopes and tokens (the token server's stores).
@@ -141,5 +147,7 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             model.Property(m => m.Version).ValueGeneratedNever();
             model.Property(m => m.RuleVersion).HasMaxLength(64);
         });
+
+        AuditModel.Configure(modelBuilder);
     }
 }

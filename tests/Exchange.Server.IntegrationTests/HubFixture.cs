@@ -38,6 +38,16 @@ public sealed class HubFixture : IAsyncLifetime
         new("ps-expired", "PS with an expired certificate", ClientRoles.PublicSecurity, "44"),
     ];
 
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
+
+    public HubFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <param name="extraSettings">Hub settings a test needs beyond the defaults (e.g. "Hub:Audit:...").</param>
+    internal HubFixture(IReadOnlyDictionary<string, string?> extraSettings) => _extraSettings = extraSettings;
+
     public Uri Address { get; private set; } = null!;
 
     /// <summary>The hub's clock: real time plus an offset a test may move forward (token expiry, grace periods).</summary>
@@ -87,7 +97,7 @@ public sealed class HubFixture : IAsyncLifetime
 
     private WebApplication BuildHub(IEnumerable<(string Key, string Value)> overrides)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(_extraSettings)
         {
             ["Hub:Port"] = "0",
             ["Hub:DataDirectory"] = Path.Combine(_root, "data"),
