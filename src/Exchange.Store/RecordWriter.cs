@@ -44,6 +44,7 @@ public sealed class RecordWriteDeniedException(int index, string reason) : Excep
 public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFactory, TimeProvider clock)
 {
     // SQLite has one writer at a time; serializing here keeps read-then-write decisions consistent too.
+    // Across hub processes on one server database, StoreSetup.LockWritersAsync does the same.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     /// <summary>
@@ -57,6 +58,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
         {
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await StoreSetup.LockWritersAsync(db, cancellationToken);
             var result = await work(db, cancellationToken);
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
@@ -90,6 +92,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await StoreSetup.LockWritersAsync(db, cancellationToken);
 
             var recordIds = records.Select(r => r.RecordId).Distinct().ToList();
             var current = await db.SourceRecords
