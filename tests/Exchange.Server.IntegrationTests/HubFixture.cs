@@ -13,9 +13,10 @@ namespace Exchange.Server.IntegrationTests;
 
 /// <summary>
 /// A real hub: Kestrel on 127.0.0.1 (ephemeral port), TLS with certificates from a CA made for this
-/// fixture, a SQLite store in a temporary folder. One per test class.
+/// fixture, a store of its own (a SQLite file in a temporary folder, or a database of its own on the
+/// test PostgreSQL, see <see cref="TestStores"/>). One per test class.
 /// </summary>
-public sealed class HubFixture : IAsyncLifetime
+public abstract class HubFixture : IAsyncLifetime
 {
     public const int MaxBatchRecords = 2_000;
     public const int MaxMessageBytes = 1024 * 1024;
@@ -38,14 +39,26 @@ public sealed class HubFixture : IAsyncLifetime
         new("ps-expired", "PS with an expired certificate", ClientRoles.PublicSecurity, "44"),
     ];
 
-    public Uri Address { get; private set; } = null!;
+    private Uri? _address;
 
-    public CertificateAuthority Authority { get; private set; } = null!;
+    public Uri Address => Available(_address)!;
 
-    public IDbContextFactory<ExchangeDbContext> Store => _app!.Services.GetRequiredService<IDbContextFactory<ExchangeDbContext>>();
+    /// <summary>The store this hub runs on.</summary>
+    protected abstract ITestStore TestStore { get; }
+
+    private CertificateAuthority? _authority;
+
+    public CertificateAuthority Authority { get => Available(_authority)!; private set => _authority = value; }
+
+    public IDbContextFactory<ExchangeDbContext> Store => Available(_app)!.Services.GetRequiredService<IDbContextFactory<ExchangeDbContext>>();
 
     public async Task InitializeAsync()
     {
+        if (!await TestStore.CreateAsync())
+        {
+            return; // unavailable here: every test that touches the hub reports itself skipped
+        }
+
         var directory = new CertificateDirectory(Path.Combine(_root, "certs"));
         Directory.CreateDirectory(directory.ClientsFolder);
         var now = DateTimeOffset.UtcNow;
@@ -56,7 +69,7 @@ public sealed class HubFixture : IAsyncLifetime
             CertificateAuthority.SavePkcs12(server, directory.ServerCertificate);
         }
 
-        _app = HubApplication.Build([], new Dictionary<string, string?>
+        _app = HubApplication.Build([], new Dictionary<string, string?>(TestStore.Settings)
         {
             ["Hub:Port"] = "0",
             ["Hub:DataDirectory"] = Path.Combine(_root, "data"),
@@ -65,7 +78,7 @@ public sealed class HubFixture : IAsyncLifetime
             ["Hub:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         });
-        Address = await HubApplication.StartAsync(_app);
+        _address = await HubApplication.StartAsync(_app);
 
         var registry = _app.Services.GetRequiredService<ClientRegistry>();
         foreach (var client in Clients)
@@ -88,13 +101,13 @@ public sealed class HubFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        Authority.Dispose();
+        _authority?.Dispose();
         foreach (var certificate in _certificates.Values)
         {
             certificate.Dispose();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await TestStore.DropAsync();
         try
         {
             Directory.Delete(_root, recursive: true);
@@ -105,12 +118,19 @@ public sealed class HubFixture : IAsyncLifetime
         }
     }
 
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => Available(_app)!.Services;
 
-    public X509Certificate2 Certificate(string clientId) => _certificates[clientId];
+    public X509Certificate2 Certificate(string clientId) => Available(_certificates)[clientId];
 
     /// <summary>A channel authenticating with a registered client's certificate.</summary>
     public GrpcChannel Channel(string clientId) => Channel(_certificates[clientId]);
+
+    /// <summary>Reports the test skipped (never passed) where this fixture's store is not available.</summary>
+    private T Available<T>(T value)
+    {
+        Skip.If(TestStore.Unavailable is not null, TestStore.Unavailable);
+        return value;
+    }
 
     public GrpcChannel Channel(X509Certificate2 certificate) =>
         HubChannel.Create(Address, certificate, Authority.Certificate, maxMessageBytes: 8 * MaxMessageBytes);
