@@ -120,6 +120,12 @@ public abstract class HubFixture : IAsyncLifetime
 
     public IServiceProvider Services => Available(_app)!.Services;
 
+    /// <summary>ca.crt and server.pfx of this hub, for other hub processes serving the same store.</summary>
+    public string CertificateDirectory => Available(Path.Combine(_root, "certs"));
+
+    /// <summary>The Store:* settings that open this hub's store, for other hub processes.</summary>
+    public IReadOnlyDictionary<string, string?> StoreSettings => Available(TestStore.Settings);
+
     public X509Certificate2 Certificate(string clientId) => Available(_certificates)[clientId];
 
     /// <summary>A channel authenticating with a registered client's certificate.</summary>
