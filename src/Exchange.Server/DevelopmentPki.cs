@@ -48,7 +48,7 @@ public static class DevelopmentPki
 
         files.Add(directory.ServerCertificate);
 
-        var factory = StoreSetup.OpenSqlite(dataDirectory);
+        var factory = StoreSetup.Open(StoreOptions.FromEnvironment().Resolve(dataDirectory));
         await using (var db = factory.CreateDbContext())
         {
             await StoreSetup.MigrateAsync(db, cancellationToken);

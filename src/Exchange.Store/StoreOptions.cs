@@ -24,6 +24,16 @@ public sealed class StoreOptions
     /// <summary>The provider's connection string; for SQLite, empty means exchange.db under Hub:DataDirectory.</summary>
     public string ConnectionString { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The settings from Store__Provider and Store__ConnectionString in the environment, for CLI tools that
+    /// open the store without the hub's configuration (certs init, certs revoke); SQLite when unset.
+    /// </summary>
+    public static StoreOptions FromEnvironment() => new()
+    {
+        Provider = Environment.GetEnvironmentVariable("Store__Provider") is { Length: > 0 } provider ? provider : "sqlite",
+        ConnectionString = Environment.GetEnvironmentVariable("Store__ConnectionString") ?? string.Empty,
+    };
+
     /// <summary>The provider named by <see cref="Provider"/>, or null when the name is not one.</summary>
     public StoreProvider? ParsedProvider => Provider.Trim().ToLowerInvariant() switch
     {
