@@ -9,7 +9,8 @@ namespace Exchange.Server.IntegrationTests;
 /// <summary>
 /// Hub processes hold no state but the store: two `exchange serve` processes on one PostgreSQL database,
 /// each sent the same data at the same time, end with exactly the records, persons, links, review items
-/// and change feed that one hub has after the data was sent to it once.
+/// and change feed that one hub has after the data was sent to it once; and what one node changes (a
+/// re-linked model) the other uses at once.
 /// </summary>
 public sealed class SeveralHubsShareOneDatabase
 {
@@ -62,6 +63,15 @@ public sealed class SeveralHubsShareOneDatabase
             // The change feed as subscribers read it through either node: the same events, in the same order.
             Assert.Equal(actual.EventIds.Take(200), await FeedAsync(shared, first.Address, 200));
             Assert.Equal(actual.EventIds.Take(200), await FeedAsync(shared, second.Address, 200));
+
+            // A re-link on one node trains a new model; the other node links its next push with that model.
+            using var admin = HubChannel.Create(first.Address, shared.Certificate("admin"), shared.Authority.Certificate);
+            var relink = await new PersonService.PersonServiceClient(admin).RelinkAsync(new RelinkRequest());
+            using var ps = HubChannel.Create(second.Address, shared.Certificate("ps-national"), shared.Authority.Certificate);
+            await TestRecords.PushAsync(new RecordService.RecordServiceClient(ps), TestRecords.Batch("after-relink", [TestRecords.Register("AFTER-RELINK-1", 9_001)]));
+            var explanation = await new PersonService.PersonServiceClient(ps).ExplainRecordAsync(new ExplainRecordRequest { SourceSystem = "ps-national", RecordId = "AFTER-RELINK-1" });
+            Assert.True(relink.ModelVersion > 0);
+            Assert.Equal(relink.ModelVersion, explanation.ModelVersion);
         }
         finally
         {
