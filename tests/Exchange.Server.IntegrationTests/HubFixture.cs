@@ -129,7 +129,7 @@ public abstract class HubFixture : IAsyncLifetime
     public X509Certificate2 Certificate(string clientId) => Available(_certificates)[clientId];
 
     /// <summary>A channel authenticating with a registered client's certificate.</summary>
-    public GrpcChannel Channel(string clientId) => Channel(_certificates[clientId]);
+    public GrpcChannel Channel(string clientId) => Channel(Available(_certificates)[clientId]);
 
     /// <summary>Reports the test skipped (never passed) where this fixture's store is not available.</summary>
     private T Available<T>(T value)
