@@ -8,6 +8,7 @@ internal static class Program
     private const string Usage = """
         Usage: exchange-bench linkage [--records N] [--seed S] [--people P] [--out FILE]
                exchange-bench coverage [--persons 250000,500000,1000000] [--out FILE]
+               exchange-bench store --postgres CONNECTION [--people 1000000] [--out FILE]
 
           --records N   current records (register + enrollment) to link, about; default 1000000
           --seed S      generator seed; default 1
@@ -31,6 +32,20 @@ internal static class Program
             var outIndex = Array.IndexOf(args, "--out");
             var output = outIndex > 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : "bench/results-coverage.md";
             return CoverageBenchmark.RunAsync(sizes, output).GetAwaiter().GetResult();
+        }
+
+        if (args[0] == "store")
+        {
+            string? Value(string name) => Array.IndexOf(args, name) is var i and > 0 && i + 1 < args.Length ? args[i + 1] : null;
+            var postgres = Value("--postgres") ?? Environment.GetEnvironmentVariable("EXCHANGE_TEST_POSTGRES");
+            if (postgres is null)
+            {
+                Console.Error.WriteLine("store needs --postgres CONNECTION (or EXCHANGE_TEST_POSTGRES), a role that may create databases.");
+                return 2;
+            }
+
+            var people = int.Parse(Value("--people") ?? "1000000", CultureInfo.InvariantCulture);
+            return StoreBenchmark.RunAsync(people, postgres, Value("--out") ?? "bench/results-store.md").GetAwaiter().GetResult();
         }
 
         if (args[0] != "linkage")
