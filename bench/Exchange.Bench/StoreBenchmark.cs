@@ -146,7 +146,7 @@ internal static class StoreBenchmark
             }
 
             await using var command = new NpgsqlCommand(
-                "SELECT relname, n_live_tup, pg_table_size(relid), pg_indexes_size(relid) FROM pg_stat_user_tables WHERE n_live_tup > 100 ORDER BY 3 + 4 DESC", connection);
+                "SELECT relname, n_live_tup, pg_table_size(relid), pg_indexes_size(relid) FROM pg_stat_user_tables WHERE n_live_tup > 100 ORDER BY pg_table_size(relid) + pg_indexes_size(relid) DESC", connection);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
