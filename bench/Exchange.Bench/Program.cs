@@ -12,6 +12,7 @@ internal static class Program
                exchange-bench queries [--persons 1000000] [--clients 64] [--seconds 10]
                exchange-bench linkage [--records N] [--seed S] [--people P] [--out FILE]
                exchange-bench coverage [--persons 250000,500000,1000000] [--out FILE]
+               exchange-bench store --postgres CONNECTION [--people 1000000] [--out FILE]
 
           all           ingest, queries, scale and linkage, each against its ceiling; writes results.md and results.svg.
                         Defaults fit 10 minutes on 2 cores (100k-record ingest); --full ingests and links 1M records.
@@ -77,6 +78,20 @@ internal static class Program
             var outIndex = Array.IndexOf(args, "--out");
             var output = outIndex > 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : "bench/results-coverage.md";
             return CoverageBenchmark.RunAsync(sizes, output).GetAwaiter().GetResult();
+        }
+
+        if (args[0] == "store")
+        {
+            string? Value(string name) => Array.IndexOf(args, name) is var i and > 0 && i + 1 < args.Length ? args[i + 1] : null;
+            var postgres = Value("--postgres") ?? Environment.GetEnvironmentVariable("EXCHANGE_TEST_POSTGRES");
+            if (postgres is null)
+            {
+                Console.Error.WriteLine("store needs --postgres CONNECTION (or EXCHANGE_TEST_POSTGRES), a role that may create databases.");
+                return 2;
+            }
+
+            var people = int.Parse(Value("--people") ?? "1000000", CultureInfo.InvariantCulture);
+            return StoreBenchmark.RunAsync(people, postgres, Value("--out") ?? "bench/results-store.md").GetAwaiter().GetResult();
         }
 
         if (args[0] != "linkage")

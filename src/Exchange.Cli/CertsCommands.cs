@@ -69,7 +69,7 @@ internal static class CertsCommands
         var command = new Command("revoke", "Revoke a client certificate: its next call is refused.") { data, serial, reason };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var registry = new ClientRegistry(StoreSetup.OpenSqlite(result.GetValue(data)!.FullName), TimeProvider.System);
+            var registry = new ClientRegistry(StoreSetup.Open(StoreOptions.FromEnvironment().Resolve(result.GetValue(data)!.FullName)), TimeProvider.System);
             var count = await registry.RevokeAsync(result.GetValue(serial)!, result.GetValue(reason)!, cancellationToken);
             if (count == 0)
             {

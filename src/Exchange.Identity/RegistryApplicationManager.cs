@@ -22,7 +22,8 @@ public sealed class RegistryApplicationManager(
     ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
-    ClientRegistry registry)
+    ClientRegistry registry,
+    ExchangeDbContext context)
     : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
     // Token requests of one client arrive together (a pusher opens several channels); one synchronizes at a time.
@@ -73,10 +74,13 @@ public sealed class RegistryApplicationManager(
 
             return application;
         }
-        catch (Exception exception) when (exception is OpenIddictExceptions.ConcurrencyException or Microsoft.EntityFrameworkCore.DbUpdateException)
+        catch (Exception exception) when (exception is OpenIddictExceptions.ConcurrencyException or OpenIddictExceptions.ValidationException or Microsoft.EntityFrameworkCore.DbUpdateException)
         {
-            // Another hub node synchronized the same client at the same moment: use what it wrote.
-            return await base.FindByClientIdAsync(identifier, cancellationToken);
+            // Another hub node synchronized the same client at the same moment: forget this request's failed
+            // write (the context is shared with OpenIddict's stores for the rest of the request) and use theirs.
+            // The store, not the manager's cache: the cache may remember this request's "not found".
+            context.ChangeTracker.Clear();
+            return await Store.FindByClientIdAsync(identifier, cancellationToken);
         }
     }
 

@@ -66,7 +66,7 @@ public static class DevelopmentPki
             files.Add(Path.Combine(directory.Root, AuditKey.PublicKeyFileName));
         }
 
-        var factory = StoreSetup.OpenSqlite(dataDirectory);
+        var factory = StoreSetup.Open(StoreOptions.FromEnvironment().Resolve(dataDirectory));
         await using (var db = factory.CreateDbContext())
         {
             await StoreSetup.MigrateAsync(db, cancellationToken);

@@ -69,6 +69,7 @@ public static class HubApplication
     {
         // Options are validated before anything else, so a bad configuration fails with its own message.
         _ = app.Services.GetRequiredService<IOptions<HubOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<StoreOptions>>().Value;
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ExchangeDbContext>>().CreateDbContextAsync(cancellationToken))
         {
             await StoreSetup.MigrateAsync(db, cancellationToken);
@@ -89,8 +90,11 @@ public static class HubApplication
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HubCertificates>();
 
-        services.AddPooledDbContextFactory<ExchangeDbContext>((provider, options) =>
-            StoreSetup.Configure(options, StoreSetup.SqliteConnectionString(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory)));
+        services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
+        services.AddPooledDbContextFactory<ExchangeDbContext>((provider, options) => StoreSetup.Configure(
+            options,
+            provider.GetRequiredService<IOptions<StoreOptions>>().Value.Resolve(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory)));
         services.AddSingleton<RecordWriter>();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<RecordValidator>();

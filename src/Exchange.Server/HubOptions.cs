@@ -85,3 +85,13 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+/// <summary>Refuses to start on a store provider or connection string that cannot work.</summary>
+public sealed class StoreOptionsValidator : IValidateOptions<Exchange.Store.StoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Exchange.Store.StoreOptions options)
+    {
+        var problems = options.Problems().ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -8,7 +8,8 @@ namespace Exchange.Store;
 /// <summary>
 /// Multi-row INSERTs on the context's own connection and transaction, for the rows a push writes in
 /// thousands (blocking keys): EF's change tracker costs more than the database does for these.
-/// Standard SQL with quoted identifiers, so it runs on every provider the store supports.
+/// Standard SQL with quoted identifiers, so it runs on every provider the store supports; PostgreSQL
+/// takes binary COPY instead (<see cref="PostgresBulk"/>).
 /// </summary>
 public static class BulkInserts
 {
@@ -18,6 +19,12 @@ public static class BulkInserts
     {
         if (rows.Count == 0)
         {
+            return;
+        }
+
+        if (PostgresBulk.Applies(db))
+        {
+            await PostgresBulk.InsertAsync(db, rows.Select(r => new BlockingKey { Key = r.Key, SourceRecordId = r.SourceRecordId }).ToList(), cancellationToken);
             return;
         }
 

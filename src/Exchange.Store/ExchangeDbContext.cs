@@ -30,6 +30,16 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
 
     public DbSet<AuditHead> AuditHead => Set<AuditHead>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (Database.IsNpgsql())
+        {
+            // All times are UTC; Npgsql stores DateTime as timestamptz and refuses other kinds, so a value
+            // that lost its kind on the way (Unspecified) is marked UTC rather than refused.
+            configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         // OpenIddict's applications, authorizations, scopes and tokens (the token server's stores).
@@ -98,6 +108,12 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             person.HasIndex(p => p.NationalId);
             person.HasIndex(p => p.Division);
             person.HasIndex(p => new { p.InRegister, p.Deceased, p.ActiveEndowmentCount });
+            if (!Database.IsSqlite())
+            {
+                // Person ids are assigned by the hub (the next free number, under the writer lock), never by
+                // the database: SQL Server refuses explicit values in an identity column.
+                person.Property(p => p.Id).ValueGeneratedNever();
+            }
         });
 
         modelBuilder.Entity<RecordLink>(link =>
@@ -151,3 +167,8 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
         AuditModel.Configure(modelBuilder);
     }
 }
+
+/// <summary>Marks every DateTime as UTC on its way in and out (the store holds UTC only).</summary>
+internal sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

@@ -44,6 +44,7 @@ public sealed class RecordWriteDeniedException(int index, string reason) : Excep
 public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFactory, TimeProvider clock)
 {
     // SQLite has one writer at a time; serializing here keeps read-then-write decisions consistent too.
+    // Across hub processes on one server database, StoreSetup.LockWritersAsync does the same.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     /// <summary>
@@ -57,6 +58,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
         {
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await StoreSetup.LockWritersAsync(db, cancellationToken);
             var result = await work(db, cancellationToken);
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
@@ -90,6 +92,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await StoreSetup.LockWritersAsync(db, cancellationToken);
 
             var recordIds = records.Select(r => r.RecordId).Distinct().ToList();
             var current = await db.SourceRecords
@@ -104,6 +107,8 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
             var now = clock.GetUtcNow().UtcDateTime;
             var results = new List<WriteResult>(records.Count);
             var pendingCurrent = new List<(SourceRecord Current, RecordVersion Version)>();
+            var newVersions = new List<RecordVersion>();
+            var newViews = new List<SourceRecord>();
             foreach (var record in records)
             {
                 var key = (record.RecordId, record.Version);
@@ -146,6 +151,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
                     StoredAtUtc = now,
                 };
                 db.RecordVersions.Add(version);
+                newVersions.Add(version);
                 knownVersions[key] = record.ContentHash;
 
                 if (existing is not null && existing.Version > record.Version)
@@ -158,6 +164,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
                 {
                     existing = new SourceRecord { SourceSystem = sourceSystem, RecordId = record.RecordId };
                     db.SourceRecords.Add(existing);
+                    newViews.Add(existing);
                     current[record.RecordId] = existing;
                 }
 
@@ -175,20 +182,18 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
                 results.Add(new WriteResult(record.Index, WriteOutcome.Stored));
             }
 
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(cancellationToken);
-
-            // Version row ids exist only after the insert; point each current view at its row.
-            foreach (var (view, version) in pendingCurrent)
+            if (PostgresBulk.Applies(db))
             {
-                if (view.Version == version.Version)
-                {
-                    view.VersionRowId = version.Id;
-                }
+                await CopyAsync(db, newVersions, newViews, pendingCurrent, cancellationToken);
             }
-
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(cancellationToken);
+            else
+            {
+                db.ChangeTracker.DetectChanges();
+                await db.SaveChangesAsync(cancellationToken);
+                PointViewsAtVersions(pendingCurrent);
+                db.ChangeTracker.DetectChanges();
+                await db.SaveChangesAsync(cancellationToken);
+            }
 
             // Work that must be in the same transaction as the records (linking them to persons), so an
             // ack means both are stored.
@@ -206,6 +211,47 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: ids from the tables' sequences first (under the writer lock, so in commit order), then
+    /// the new versions by binary COPY and the current views by COPY into staging plus one merge.
+    /// </summary>
+    private static async Task CopyAsync(
+        ExchangeDbContext db,
+        List<RecordVersion> newVersions,
+        List<SourceRecord> newViews,
+        List<(SourceRecord Current, RecordVersion Version)> pendingCurrent,
+        CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear(); // the rows are written below, not by SaveChanges
+        var versionIds = await PostgresBulk.AllocateIdsAsync<RecordVersion>(db, newVersions.Count, cancellationToken);
+        for (var i = 0; i < newVersions.Count; i++)
+        {
+            newVersions[i].Id = versionIds[i];
+        }
+
+        var viewIds = await PostgresBulk.AllocateIdsAsync<SourceRecord>(db, newViews.Count, cancellationToken);
+        for (var i = 0; i < newViews.Count; i++)
+        {
+            newViews[i].Id = viewIds[i];
+        }
+
+        PointViewsAtVersions(pendingCurrent);
+        await PostgresBulk.InsertAsync(db, newVersions, cancellationToken);
+        await PostgresBulk.UpsertAsync(db, pendingCurrent.Select(p => p.Current).Distinct().ToList(), cancellationToken);
+    }
+
+    // Version row ids exist only once the versions have ids; point each current view at its row.
+    private static void PointViewsAtVersions(List<(SourceRecord Current, RecordVersion Version)> pendingCurrent)
+    {
+        foreach (var (view, version) in pendingCurrent)
+        {
+            if (view.Version == version.Version)
+            {
+                view.VersionRowId = version.Id;
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ internal static class AuditKit
     /// <summary>Runs a test against a hub of its own (tests that tamper with the store must not share one).</summary>
     public static async Task WithOwnHubAsync(Func<HubFixture, Task> test, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var hub = new HubFixture(settings ?? new Dictionary<string, string?>());
+        var hub = new SqliteHub { ExtraSettings = settings ?? new Dictionary<string, string?>() };
         await hub.InitializeAsync();
         try
         {

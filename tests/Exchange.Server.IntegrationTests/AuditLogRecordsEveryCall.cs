@@ -8,9 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Exchange.Server.IntegrationTests;
 
-public sealed class AuditLogRecordsEveryCall(HubFixture hub) : IClassFixture<HubFixture>
+public abstract class AuditLogRecordsEveryCall(HubFixture hub)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Refused_calls_appear_in_the_log_with_who_tried()
     {
         // Without a token: a revoked certificate gets no token at all (that refusal is logged too, as /connect/token).
@@ -44,7 +44,7 @@ public sealed class AuditLogRecordsEveryCall(HubFixture hub) : IClassFixture<Hub
         Assert.All(refused, e => Assert.Contains(e.Status, new[] { "UNAUTHENTICATED", "PERMISSION_DENIED" }));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_push_batch_and_a_read_are_recorded_with_records_persons_and_counts()
     {
         var acks = await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("AUDIT-B1", [TestRecords.Register("AUDIT-P-1", 501), TestRecords.Register("AUDIT-P-2", 502)]));
@@ -67,7 +67,7 @@ public sealed class AuditLogRecordsEveryCall(HubFixture hub) : IClassFixture<Hub
         Assert.Equal("OK", entry.Status);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_stream_is_recorded_before_its_first_message_and_at_its_end()
     {
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("STREAM-B1", [TestRecords.Register("AUDIT-S-1", 801), TestRecords.Register("AUDIT-S-2", 802)]));
@@ -89,7 +89,7 @@ public sealed class AuditLogRecordsEveryCall(HubFixture hub) : IClassFixture<Hub
         Assert.Contains("44", end.Regions);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Who_accessed_a_person_names_the_pushes_and_the_reads_with_their_purpose()
     {
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("WHO-B1", [TestRecords.Register("WHO-P-1", 601)]));
@@ -127,7 +127,7 @@ public sealed class AuditLogRecordsEveryCall(HubFixture hub) : IClassFixture<Hub
         return await call.ResponseStream.ReadAllAsync().ToListAsync();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reading_the_audit_log_is_itself_audited()
     {
         var marker = "marker-" + Guid.NewGuid().ToString("N");
@@ -138,7 +138,7 @@ public sealed class AuditLogRecordsEveryCall(HubFixture hub) : IClassFixture<Hub
         Assert.Contains(reads, e => e.Event == "stream.end" && e.Parameters.Contains(marker, StringComparison.Ordinal) && e.Role == "auditor");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_auditor_scoped_to_a_region_sees_only_that_regions_entries()
     {
         using var certificate = hub.Authority.IssueClientCertificate("auditor-gd", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
@@ -153,7 +153,9 @@ public sealed class AuditLogRecordsEveryCall(HubFixture hub) : IClassFixture<Hub
         var all = await QueryAsync(new AuditQuery { MaxEntries = 100_000 });
 
         Assert.Contains(seen, e => e.ClientId == "ps-gd" && e.Event == "push.batch" && e.RecordIds.Contains("ps-gd/AUDIT-GD-1"));
-        Assert.DoesNotContain(seen, e => e.ClientId is "ps-bj" or "hr-bj");
+        // Beijing's own push and read are not Guangdong's business (a Beijing client's attempt to read 44 would be).
+        Assert.DoesNotContain(seen, e => e.RecordIds.Contains("ps-bj/AUDIT-BJ-1"));
+        Assert.DoesNotContain(seen, e => e.ClientId == "hr-bj" && e.Parameters.Contains(TestRecords.NationalId(702, "110105"), StringComparison.Ordinal));
         Assert.All(seen, e => Assert.Contains(e.Regions, r => r.StartsWith("44", StringComparison.Ordinal)));
         Assert.Contains(all, e => e.ClientId == "ps-bj" && e.RecordIds.Contains("ps-bj/AUDIT-BJ-1"));
 

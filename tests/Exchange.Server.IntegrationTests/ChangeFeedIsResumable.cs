@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace Exchange.Server.IntegrationTests;
 
-public sealed class ChangeFeedIsResumable(HubFixture hub) : IClassFixture<HubFixture>
+public abstract class ChangeFeedIsResumable(HubFixture hub)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
@@ -37,7 +37,7 @@ public sealed class ChangeFeedIsResumable(HubFixture hub) : IClassFixture<HubFix
         throw new InvalidOperationException("The feed ended.");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_death_reaches_the_regional_HR_subscriber_at_once_and_a_resumed_subscription_loses_and_repeats_nothing()
     {
         using var subscription = new CancellationTokenSource();
@@ -78,7 +78,7 @@ public sealed class ChangeFeedIsResumable(HubFixture hub) : IClassFixture<HubFix
         await all.CancelAsync();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Another_regions_subscriber_sees_none_of_it_and_a_purpose_is_required()
     {
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("r", [Register("FEED-GD-9", 950)]));

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Exchange.Server.IntegrationTests;
 
-public sealed class FailedPushesLoseNothingAcknowledged(HubFixture hub) : IClassFixture<HubFixture>
+public abstract class FailedPushesLoseNothingAcknowledged(HubFixture hub)
 {
     // The same method as RecordService.Push, with raw bytes, to send what a careless or hostile client could.
     private static readonly Method<byte[], byte[]> RawPush = new(
@@ -17,7 +17,7 @@ public sealed class FailedPushesLoseNothingAcknowledged(HubFixture hub) : IClass
     private static PushBatch Batch(string prefix, int count, int offset, string batchId = "b") =>
         TestRecords.Batch(batchId, Enumerable.Range(0, count).Select(i => TestRecords.Register($"{prefix}{i:D5}", offset + i)));
 
-    [Fact]
+    [SkippableFact]
     public async Task A_client_that_cancels_mid_stream_keeps_acknowledged_batches_and_never_leaves_a_partial_batch()
     {
         using var cancel = new CancellationTokenSource();
@@ -34,7 +34,7 @@ public sealed class FailedPushesLoseNothingAcknowledged(HubFixture hub) : IClass
         Assert.Contains(await hub.CountVersionsAsync("ps-gd", "CANCEL-B-"), new[] { 0, HubFixture.MaxBatchRecords });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_malformed_message_ends_the_stream_with_invalid_argument_and_keeps_earlier_batches()
     {
         using var call = hub.Channel("ps-gd").CreateCallInvoker().AsyncDuplexStreamingCall(RawPush, null, new CallOptions());
@@ -50,7 +50,7 @@ public sealed class FailedPushesLoseNothingAcknowledged(HubFixture hub) : IClass
         Assert.Equal(10, await hub.CountVersionsAsync("ps-gd", "MALFORMED-"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_oversized_message_is_refused_with_resource_exhausted_and_keeps_earlier_batches()
     {
         using var call = hub.Records("ps-gd").Push();
@@ -75,7 +75,7 @@ public sealed class FailedPushesLoseNothingAcknowledged(HubFixture hub) : IClass
         Assert.Equal(0, await hub.CountVersionsAsync("ps-gd", "OVERSIZE-B-"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_batch_over_the_record_limit_or_empty_is_invalid_with_field_details()
     {
         var tooMany = await Assert.ThrowsAsync<RpcException>(() =>
@@ -89,7 +89,7 @@ public sealed class FailedPushesLoseNothingAcknowledged(HubFixture hub) : IClass
         Assert.Equal(0, await hub.CountVersionsAsync("ps-gd", "TOOMANY-"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_pushes_of_the_same_records_store_each_version_once()
     {
         static async IAsyncEnumerable<RecordEnvelope> Same()
@@ -112,7 +112,7 @@ public sealed class FailedPushesLoseNothingAcknowledged(HubFixture hub) : IClass
         Assert.Equal(600, await hub.CountVersionsAsync("ps-gd", "RACE-"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Invalid_query_arguments_get_invalid_argument()
     {
         var badId = await Assert.ThrowsAsync<RpcException>(() =>

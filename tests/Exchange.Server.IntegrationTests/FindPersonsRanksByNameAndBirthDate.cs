@@ -4,7 +4,7 @@ using Grpc.Core;
 
 namespace Exchange.Server.IntegrationTests;
 
-public sealed class FindPersonsRanksByNameAndBirthDate(HubFixture hub) : IClassFixture<HubFixture>, IAsyncLifetime
+public abstract class FindPersonsRanksByNameAndBirthDate(HubFixture hub) : IAsyncLifetime
 {
     private static readonly Date Born1972 = new() { Year = 1972, Month = 5, Day = 9 };
     private static readonly Date Born1990 = new() { Year = 1990, Month = 11, Day = 23 };
@@ -31,16 +31,23 @@ public sealed class FindPersonsRanksByNameAndBirthDate(HubFixture hub) : IClassF
     private async Task<long> PersonOfAsync(string recordId) =>
         (await Persons().ExplainRecordAsync(new ExplainRecordRequest { Purpose = "benefit-verification", SourceSystem = "ps-gd", RecordId = recordId })).PersonId;
 
-    public async Task InitializeAsync() =>
+    public async Task InitializeAsync()
+    {
+        if (!hub.IsAvailable)
+        {
+            return; // each test reports itself skipped
+        }
+
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("find", [
             Register("FIND-R-1", Id(201, "19720509"), "黄志强", Gender.Male, Born1972),
             Register("FIND-R-2", Id(203, "19720509"), "黄志明", Gender.Male, Born1972),
             Register("FIND-R-3", Id(202, "19901123"), "陈静", Gender.Female, Born1990),
         ]));
+    }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    [Fact]
+    [SkippableFact]
     public async Task A_traditional_name_finds_its_person_first_and_says_why()
     {
         var response = await Persons().FindPersonsAsync(new FindPersonsRequest { Purpose = "benefit-verification", Name = "黃 志強", BirthDate = Born1972 });
@@ -61,7 +68,7 @@ public sealed class FindPersonsRanksByNameAndBirthDate(HubFixture hub) : IClassF
         Assert.True(response.RecordsCompared >= 2);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_mistyped_birth_year_still_finds_the_person()
     {
         var response = await Persons().FindPersonsAsync(new FindPersonsRequest
@@ -74,7 +81,7 @@ public sealed class FindPersonsRanksByNameAndBirthDate(HubFixture hub) : IClassF
         Assert.Equal("one component off", first.Fields.Single(f => f.Field == "birth_date").Level);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Min_probability_and_max_results_limit_the_answer()
     {
         var one = await Persons().FindPersonsAsync(new FindPersonsRequest { Purpose = "benefit-verification", Name = "黄志强", BirthDate = Born1972, MaxResults = 1 });
@@ -86,7 +93,7 @@ public sealed class FindPersonsRanksByNameAndBirthDate(HubFixture hub) : IClassF
         Assert.DoesNotContain(sure.Candidates, c => c.MatchedRecordId == "FIND-R-2");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Another_region_sees_nothing_and_may_not_ask_for_it()
     {
         var beijing = await Persons("hr-bj").FindPersonsAsync(new FindPersonsRequest { Purpose = "benefit-verification", Name = "黄志强", BirthDate = Born1972 });
@@ -97,7 +104,7 @@ public sealed class FindPersonsRanksByNameAndBirthDate(HubFixture hub) : IClassF
         Assert.Equal(StatusCode.PermissionDenied, asked.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_search_states_a_purpose_and_gives_a_name_and_a_birth_date()
     {
         var noPurpose = await Assert.ThrowsAsync<RpcException>(() => Persons().FindPersonsAsync(new FindPersonsRequest { Name = "黄志强", BirthDate = Born1972 }).ResponseAsync);

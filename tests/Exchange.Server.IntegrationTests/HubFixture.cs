@@ -13,9 +13,10 @@ namespace Exchange.Server.IntegrationTests;
 
 /// <summary>
 /// A real hub: Kestrel on 127.0.0.1 (ephemeral port), TLS with certificates from a CA made for this
-/// fixture, a SQLite store in a temporary folder. One per test class.
+/// fixture, a store of its own (a SQLite file in a temporary folder, or a database of its own on the
+/// test PostgreSQL, see <see cref="TestStores"/>). One per test class.
 /// </summary>
-public sealed class HubFixture : IAsyncLifetime
+public abstract class HubFixture : IAsyncLifetime
 {
     public const int MaxBatchRecords = 2_000;
     public const int MaxMessageBytes = 1024 * 1024;
@@ -38,27 +39,32 @@ public sealed class HubFixture : IAsyncLifetime
         new("ps-expired", "PS with an expired certificate", ClientRoles.PublicSecurity, "44"),
     ];
 
-    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
+    private Uri? _address;
 
-    public HubFixture()
-        : this(new Dictionary<string, string?>())
-    {
-    }
+    public Uri Address => Available(_address)!;
 
-    /// <param name="extraSettings">Hub settings a test needs beyond the defaults (e.g. "Hub:Audit:...").</param>
-    internal HubFixture(IReadOnlyDictionary<string, string?> extraSettings) => _extraSettings = extraSettings;
-
-    public Uri Address { get; private set; } = null!;
+    /// <summary>Hub settings a test needs beyond the defaults (e.g. "Hub:Audit:...").</summary>
+    internal IReadOnlyDictionary<string, string?> ExtraSettings { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>The hub's clock: real time plus an offset a test may move forward (token expiry, grace periods).</summary>
     public ShiftableClock Clock { get; } = new();
 
-    public CertificateAuthority Authority { get; private set; } = null!;
+    /// <summary>The store this hub runs on.</summary>
+    protected abstract ITestStore TestStore { get; }
 
-    public IDbContextFactory<ExchangeDbContext> Store => _app!.Services.GetRequiredService<IDbContextFactory<ExchangeDbContext>>();
+    private CertificateAuthority? _authority;
+
+    public CertificateAuthority Authority { get => Available(_authority)!; private set => _authority = value; }
+
+    public IDbContextFactory<ExchangeDbContext> Store => Available(_app)!.Services.GetRequiredService<IDbContextFactory<ExchangeDbContext>>();
 
     public async Task InitializeAsync()
     {
+        if (!await TestStore.CreateAsync())
+        {
+            return; // unavailable here: every test that touches the hub reports itself skipped
+        }
+
         var directory = new CertificateDirectory(Path.Combine(_root, "certs"));
         Directory.CreateDirectory(directory.ClientsFolder);
         var now = DateTimeOffset.UtcNow;
@@ -70,7 +76,7 @@ public sealed class HubFixture : IAsyncLifetime
         }
 
         _app = BuildHub([]);
-        Address = await HubApplication.StartAsync(_app);
+        _address = await HubApplication.StartAsync(_app);
 
         var registry = _app.Services.GetRequiredService<ClientRegistry>();
         foreach (var client in Clients)
@@ -97,7 +103,7 @@ public sealed class HubFixture : IAsyncLifetime
 
     private WebApplication BuildHub(IEnumerable<(string Key, string Value)> overrides)
     {
-        var settings = new Dictionary<string, string?>(_extraSettings)
+        var settings = new Dictionary<string, string?>(TestStore.Settings)
         {
             ["Hub:Port"] = "0",
             ["Hub:DataDirectory"] = Path.Combine(_root, "data"),
@@ -106,7 +112,7 @@ public sealed class HubFixture : IAsyncLifetime
             ["Hub:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in overrides)
+        foreach (var (key, value) in ExtraSettings.Select(pair => (pair.Key, pair.Value ?? "")).Concat(overrides))
         {
             settings[key] = value;
         }
@@ -122,13 +128,13 @@ public sealed class HubFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        Authority.Dispose();
+        _authority?.Dispose();
         foreach (var certificate in _certificates.Values)
         {
             certificate.Dispose();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await TestStore.DropAsync();
         try
         {
             Directory.Delete(_root, recursive: true);
@@ -139,12 +145,28 @@ public sealed class HubFixture : IAsyncLifetime
         }
     }
 
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => Available(_app)!.Services;
 
-    public X509Certificate2 Certificate(string clientId) => _certificates[clientId];
+    /// <summary>False where this fixture's store is not available here (its tests report themselves skipped).</summary>
+    public bool IsAvailable => TestStore.Unavailable is null;
+
+    /// <summary>ca.crt and server.pfx of this hub, for other hub processes serving the same store.</summary>
+    public string CertificateDirectory => Available(Path.Combine(_root, "certs"));
+
+    /// <summary>The Store:* settings that open this hub's store, for other hub processes.</summary>
+    public IReadOnlyDictionary<string, string?> StoreSettings => Available(TestStore.Settings);
+
+    public X509Certificate2 Certificate(string clientId) => Available(_certificates)[clientId];
 
     /// <summary>A channel authenticating with a registered client's certificate.</summary>
-    public GrpcChannel Channel(string clientId) => Channel(_certificates[clientId]);
+    public GrpcChannel Channel(string clientId) => Channel(Available(_certificates)[clientId]);
+
+    /// <summary>Reports the test skipped (never passed) where this fixture's store is not available.</summary>
+    private T Available<T>(T value)
+    {
+        Skip.If(TestStore.Unavailable is not null, TestStore.Unavailable);
+        return value;
+    }
 
     public GrpcChannel Channel(X509Certificate2 certificate) =>
         HubChannel.Create(Address, certificate, Authority.Certificate, maxMessageBytes: 8 * MaxMessageBytes);

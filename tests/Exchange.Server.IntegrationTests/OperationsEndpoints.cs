@@ -6,9 +6,9 @@ using Grpc.Reflection.V1Alpha;
 
 namespace Exchange.Server.IntegrationTests;
 
-public sealed class OperationsEndpoints(HubFixture hub) : IClassFixture<HubFixture>
+public abstract class OperationsEndpoints(HubFixture hub)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Health_reports_the_hub_and_its_store_as_serving()
     {
         var response = await new Health.HealthClient(hub.Channel("auditor")).CheckAsync(new HealthCheckRequest());
@@ -16,7 +16,7 @@ public sealed class OperationsEndpoints(HubFixture hub) : IClassFixture<HubFixtu
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reflection_lists_the_record_service_to_a_registered_client()
     {
         using var call = new ServerReflection.ServerReflectionClient(hub.Channel("hr-gd")).ServerReflectionInfo();
@@ -27,7 +27,7 @@ public sealed class OperationsEndpoints(HubFixture hub) : IClassFixture<HubFixtu
         Assert.Contains(call.ResponseStream.Current.ListServicesResponse.Service, s => s.Name == "exchange.v1.RecordService");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Health_needs_a_registered_certificate_too()
     {
         var exception = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(hub.Channel("ps-revoked")).CheckAsync(new HealthCheckRequest()).ResponseAsync);
@@ -35,7 +35,7 @@ public sealed class OperationsEndpoints(HubFixture hub) : IClassFixture<HubFixtu
         Assert.Equal(StatusCode.Unauthenticated, exception.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_demo_sample_files_push_as_the_README_describes()
     {
         var samples = Path.Combine(RepositoryRoot(), "src", "Exchange.Cli", "samples");

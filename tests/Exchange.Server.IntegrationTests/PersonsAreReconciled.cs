@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace Exchange.Server.IntegrationTests;
 
-public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixture>
+public abstract class PersonsAreReconciled(HubFixture hub)
 {
     private static readonly Date Born = new() { Year = 1985, Month = 3, Day = 12 };
 
@@ -43,7 +43,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
 
     private PersonService.PersonServiceClient Persons(string client = "hr-gd") => new(hub.Channel(client));
 
-    [Fact]
+    [SkippableFact]
     public async Task An_enrollment_with_a_typo_in_its_id_links_to_the_register_person_and_says_why()
     {
         var id = Id(101);
@@ -64,7 +64,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         Assert.False(enrollment.Sticky);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Enrollments_without_an_id_link_through_traditional_and_homophone_names()
     {
         await PushAsync("ps-gd", Register("LINK-R-102", Id(102), "黄志强"), Register("LINK-R-103", Id(104, birth: "19850312"), "李丽", Gender.Female));
@@ -80,7 +80,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         Assert.Equal("missing", homophone.Fields.Single(f => f.Field == "national_id").Level);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Someone_elses_valid_id_is_flagged_as_a_conflict_and_never_linked_to_its_owner()
     {
         var ownerId = Id(105, birth: "19620208");
@@ -97,7 +97,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         Assert.Equal(owner.PersonId, conflict.CandidatePersonId);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_enrollment_unknown_to_the_register_founds_a_person_that_the_register_record_later_joins()
     {
         var id = Id(106, birth: "19920708");
@@ -116,7 +116,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         Assert.Equal(2, after.Records.Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Two_pushes_of_the_same_person_at_the_same_time_never_create_two_persons()
     {
         for (var round = 0; round < 5; round++)
@@ -134,10 +134,12 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_split_is_sticky_and_a_merge_moves_every_record()
     {
-        var id = Id(110);
+        // Another county than the other tests' IDs: with 440106, this ID is one edit from LINK-E-101's
+        // mistyped one, and the register record then links to that person when that test ran first.
+        var id = Id(110, division: "440305");
         await PushAsync("ps-gd", Register("LINK-R-110", id, "赵国平"));
         await PushAsync("hr-gd", Enrollment("LINK-E-110", id, "赵国平"));
         var person = (await ExplainAsync("ps-gd", "LINK-R-110")).PersonId;
@@ -162,7 +164,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         Assert.Equal(person, absorbed.Person.MergedIntoPersonId);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reads_and_decisions_stay_inside_the_region_and_relinking_needs_an_admin()
     {
         await PushAsync("ps-gd", Register("LINK-R-120", Id(120), "孙丽"));
@@ -180,7 +182,7 @@ public sealed class PersonsAreReconciled(HubFixture hub) : IClassFixture<HubFixt
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_explanation_names_a_match_in_another_region_only_as_such()
     {
         // Registered in Beijing, living and insured in Guangdong.

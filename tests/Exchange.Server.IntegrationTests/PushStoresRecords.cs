@@ -4,7 +4,7 @@ using Exchange.Validation;
 
 namespace Exchange.Server.IntegrationTests;
 
-public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture>
+public abstract class PushStoresRecords(HubFixture hub)
 {
     private static async IAsyncEnumerable<RecordEnvelope> Generate(string prefix, int count, int offset)
     {
@@ -16,7 +16,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         await Task.CompletedTask;
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Ten_thousand_records_in_batches_are_all_acknowledged_and_queryable()
     {
         var summary = await RecordPusher.PushAsync(hub.Records("ps-gd"), Generate("BULK-", 10_000, 100_000), new PushOptions(BatchSize: 500));
@@ -42,7 +42,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         Assert.Equal(bulk.Select(c => c.Cursor).Order(), bulk.Select(c => c.Cursor));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Re_pushing_acknowledged_records_changes_nothing()
     {
         var first = await RecordPusher.PushAsync(hub.Records("ps-gd"), Generate("REPUSH-", 1_000, 200_000), new PushOptions(BatchSize: 250));
@@ -54,7 +54,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         Assert.Equal(1_000, await hub.CountVersionsAsync("ps-gd", "REPUSH-"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_newer_version_becomes_current_and_older_versions_are_kept()
     {
         var client = hub.Records("ps-gd");
@@ -78,7 +78,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         Assert.Equal([false, true, false], history.Select(c => c.Record.Current).ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_same_version_with_different_content_is_rejected_as_a_conflict()
     {
         var client = hub.Records("ps-gd");
@@ -93,7 +93,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         Assert.Equal("张伟", stored.Envelope.Register.Name);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_retracted_record_leaves_the_current_view_and_keeps_its_history()
     {
         var client = hub.Records("ps-gd");
@@ -111,7 +111,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         Assert.Equal(2, await hub.CountVersionsAsync("ps-gd", "RETRACT-1"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_retraction_of_another_regions_record_is_refused()
     {
         await TestRecords.PushAsync(hub.Records("ps-bj"), TestRecords.Batch("1", [TestRecords.Register("RETRACT-BJ", 330, division: "110105")]));
@@ -123,7 +123,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         Assert.Single((await hub.Records("hr-bj").GetRecordsAsync(new GetRecordsRequest { Purpose = "benefit-verification", NationalId = TestRecords.NationalId(330, "110105") })).Records);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Bad_records_are_rejected_alone_with_field_errors_and_the_rest_is_stored()
     {
         var good = Enumerable.Range(0, 5).Select(i => TestRecords.Register($"MIXED-GOOD-{i}", 400 + i)).ToList();
@@ -152,7 +152,7 @@ public sealed class PushStoresRecords(HubFixture hub) : IClassFixture<HubFixture
         Assert.Equal(1, await hub.CountVersionsAsync("ps-gd", "MIXED-TYPO"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_15_digit_id_is_found_by_its_18_digit_form_and_the_other_way_round()
     {
         var legacy = TestRecords.Register("LEGACY-1", 0);

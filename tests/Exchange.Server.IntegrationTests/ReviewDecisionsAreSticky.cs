@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace Exchange.Server.IntegrationTests;
 
-public sealed class ReviewDecisionsAreSticky(HubFixture hub) : IClassFixture<HubFixture>
+public abstract class ReviewDecisionsAreSticky(HubFixture hub)
 {
     private PersonService.PersonServiceClient Persons(string client = "hr-gd") => new(hub.Channel(client));
 
@@ -55,7 +55,7 @@ public sealed class ReviewDecisionsAreSticky(HubFixture hub) : IClassFixture<Hub
     private static RelinkRequest AroundScore(double probability, bool dryRun) =>
         new() { DryRun = dryRun, UpperThreshold = probability + ((1 - probability) / 2), LowerThreshold = probability / 2 };
 
-    [Fact]
+    [SkippableFact]
     public async Task A_confirmed_or_rejected_review_survives_re_links()
     {
         var (register, enrollment) = await PushUncertainPairAsync("A", 301);
@@ -100,7 +100,7 @@ public sealed class ReviewDecisionsAreSticky(HubFixture hub) : IClassFixture<Hub
         Assert.DoesNotContain(await OpenReviewsAsync(), r => r.RecordId is "REV-E-A" or "REV-E-B");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Bad_decisions_get_clear_errors()
     {
         var unknown = await Assert.ThrowsAsync<RpcException>(() => Persons().DecideReviewAsync(new DecideReviewRequest { ReviewId = 999_999, Decision = ReviewDecision.Confirm }).ResponseAsync);
@@ -115,9 +115,9 @@ public sealed class ReviewDecisionsAreSticky(HubFixture hub) : IClassFixture<Hub
     }
 }
 
-public sealed class RelinkAgreesWithOnlineLinking(HubFixture hub) : IClassFixture<HubFixture>
+public abstract class RelinkAgreesWithOnlineLinking(HubFixture hub)
 {
-    [Fact]
+    [SkippableFact]
     public async Task A_full_re_link_of_what_was_linked_on_push_changes_nothing()
     {
         var register = Enumerable.Range(0, 300).Select(i => TestRecords.Register($"AGREE-R-{i}", 700_000 + i)).ToList();

@@ -3,9 +3,9 @@ using Grpc.Core;
 
 namespace Exchange.Server.IntegrationTests;
 
-public sealed class RolesAndRegionsAreEnforced(HubFixture hub) : IClassFixture<HubFixture>
+public abstract class RolesAndRegionsAreEnforced(HubFixture hub)
 {
-    [Fact]
+    [SkippableFact]
     public async Task An_HR_client_cannot_push_register_records()
     {
         var exception = await Assert.ThrowsAsync<RpcException>(() =>
@@ -15,7 +15,7 @@ public sealed class RolesAndRegionsAreEnforced(HubFixture hub) : IClassFixture<H
         Assert.Equal(0, await hub.CountVersionsAsync("hr-gd", "ROLE-HR-"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_PS_client_cannot_push_enrollments()
     {
         var exception = await Assert.ThrowsAsync<RpcException>(() =>
@@ -25,7 +25,7 @@ public sealed class RolesAndRegionsAreEnforced(HubFixture hub) : IClassFixture<H
         Assert.Equal(0, await hub.CountVersionsAsync("ps-gd", "ROLE-PS-"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("auditor")]
     [InlineData("admin")]
     public async Task Auditors_and_admins_cannot_push_or_read_records(string clientId)
@@ -40,7 +40,7 @@ public sealed class RolesAndRegionsAreEnforced(HubFixture hub) : IClassFixture<H
         Assert.Equal(0, await hub.CountVersionsAsync(clientId, "ROLE-"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_client_scoped_to_44_cannot_push_a_record_of_11_and_its_batch_is_not_stored_but_earlier_batches_are()
     {
         using var call = hub.Records("ps-gd").Push();
@@ -56,7 +56,7 @@ public sealed class RolesAndRegionsAreEnforced(HubFixture hub) : IClassFixture<H
         Assert.Equal(2, await hub.CountVersionsAsync("ps-gd", "REGION-"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_client_scoped_to_11_cannot_read_records_of_44()
     {
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("b", [TestRecords.Register("READ-GD-1", 30)]));
@@ -74,7 +74,7 @@ public sealed class RolesAndRegionsAreEnforced(HubFixture hub) : IClassFixture<H
         Assert.Single(byNational.Records);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_change_stream_is_limited_to_the_callers_region()
     {
         await TestRecords.PushAsync(hub.Records("ps-gd"), TestRecords.Batch("b", [TestRecords.Register("FEED-GD-1", 40)]));

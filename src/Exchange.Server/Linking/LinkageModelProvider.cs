@@ -14,7 +14,10 @@ public sealed class LinkageModelProvider
 
     public async Task<ActiveModel> GetAsync(ExchangeDbContext db, CancellationToken cancellationToken)
     {
-        if (_current is { } cached)
+        // Another hub process on the same store may have stored a newer model (a re-link there): the newest
+        // version number is one primary-key lookup; the model itself is loaded only when it changed.
+        var newest = await db.LinkageModels.MaxAsync(m => (int?)m.Version, cancellationToken) ?? 0;
+        if (_current is { } cached && cached.Version == newest)
         {
             return cached;
         }
@@ -41,6 +44,6 @@ public sealed class LinkageModelProvider
 
     private static readonly Lazy<FellegiSunterModel> DefaultModel = new(DefaultPersonModel.Load);
 
-    /// <summary>Called after a re-link stored a new version.</summary>
+    /// <summary>Called after a re-link stored a new version (other processes notice it by its version number).</summary>
     public void Invalidate() => _current = null;
 }

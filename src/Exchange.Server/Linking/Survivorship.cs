@@ -23,10 +23,12 @@ public static class Survivorship
 
     public static async Task RefreshAsync(ExchangeDbContext db, IReadOnlyCollection<long> personIds, DateTime now, CancellationToken cancellationToken)
     {
-        foreach (var chunk in personIds.Chunk(500))
+        // In id order, so the events of one commit reach the change feed in the same order on every engine
+        // and every run (a server database returns unordered rows in whatever order its plan yields).
+        foreach (var chunk in personIds.Order().Chunk(500))
         {
             var ids = chunk.ToList();
-            var persons = await db.Persons.AsTracking().Where(p => ids.Contains(p.Id)).ToListAsync(cancellationToken);
+            var persons = await db.Persons.AsTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Id).ToListAsync(cancellationToken);
             var records = await (
                     from link in db.RecordLinks
                     join record in db.SourceRecords on link.SourceRecordId equals record.Id

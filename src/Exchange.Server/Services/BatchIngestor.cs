@@ -132,7 +132,7 @@ public sealed class BatchIngestor(
             : $"Division {division} is outside the client's region scope '{caller.RegionScope}'.";
     }
 
-    private static RecordFacts? FactsOf(RecordEnvelope envelope)
+    internal static RecordFacts? FactsOf(RecordEnvelope envelope)
     {
         switch (envelope.BodyCase)
         {

@@ -1,0 +1,136 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Exchange.Store;
+
+/// <summary>
+/// PostgreSQL's bulk path for a pushed batch: binary COPY (Npgsql's binary importer) instead of one
+/// INSERT per row. New rows are copied straight into their table with ids drawn from the table's own
+/// identity sequence beforehand (COPY cannot return generated values); changed rows are copied into a
+/// temporary staging table and merged with one INSERT ... ON CONFLICT DO UPDATE. Columns come from the
+/// EF model, so the COPY follows the migrations.
+/// </summary>
+public static class PostgresBulk
+{
+    public static bool Applies(ExchangeDbContext db) => db.Database.IsNpgsql();
+
+    /// <summary>Draws <paramref name="count"/> values from the identity sequence of the entity's key.</summary>
+    public static async Task<long[]> AllocateIdsAsync<TEntity>(ExchangeDbContext db, int count, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var (table, key) = TableAndKey(db, typeof(TEntity));
+        await using var command = Command(db, $"SELECT nextval(pg_get_serial_sequence('\"{table}\"', '{key}')) FROM generate_series(1, @count)");
+        command.Parameters.AddWithValue("count", count);
+        var ids = new long[count];
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        for (var i = 0; await reader.ReadAsync(cancellationToken); i++)
+        {
+            ids[i] = reader.GetInt64(0);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Copies new rows into the entity's table (every mapped column, keys included).</summary>
+    public static async Task<ulong> InsertAsync<TEntity>(ExchangeDbContext db, IReadOnlyCollection<TEntity> rows, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        var entity = db.Model.FindEntityType(typeof(TEntity))!;
+        return await CopyAsync(db, Quote(entity.GetTableName()!), Columns(entity), rows, cancellationToken);
+    }
+
+    /// <summary>Inserts new rows and updates existing ones (by key): COPY into staging, then one merge.</summary>
+    public static async Task UpsertAsync<TEntity>(ExchangeDbContext db, IReadOnlyCollection<TEntity> rows, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var entity = db.Model.FindEntityType(typeof(TEntity))!;
+        var table = Quote(entity.GetTableName()!);
+        var staging = Quote("staging_" + entity.GetTableName());
+        var columns = Columns(entity);
+        var keys = entity.FindPrimaryKey()!.Properties.Select(p => Quote(p.GetColumnName())).ToList();
+        var names = string.Join(", ", columns.Select(c => Quote(c.GetColumnName())));
+        // ON COMMIT DELETE ROWS: the staging table is per session and empties itself with every batch.
+        await Execute(db, $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", cancellationToken);
+        await Execute(db, $"TRUNCATE {staging}", cancellationToken);
+        await CopyAsync(db, staging, columns, rows, cancellationToken);
+        var updates = string.Join(", ", columns.Select(c => Quote(c.GetColumnName())).Except(keys).Select(c => $"{c} = EXCLUDED.{c}"));
+        await Execute(db, $"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {updates}", cancellationToken);
+    }
+
+    private static async Task<ulong> CopyAsync<TEntity>(ExchangeDbContext db, string table, IReadOnlyList<IProperty> columns, IEnumerable<TEntity> rows, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var getters = columns.Select(c => (Get: c.GetGetter(), Converter: c.GetTypeMapping().Converter)).ToList();
+        var copy = $"COPY {table} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName())))}) FROM STDIN (FORMAT BINARY)";
+        await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            foreach (var (get, converter) in getters)
+            {
+                var value = get.GetClrValue(row!);
+                if (value is not null && converter is not null)
+                {
+                    value = converter.ConvertToProvider(value);
+                }
+
+                await WriteAsync(importer, value, cancellationToken);
+            }
+        }
+
+        return await importer.CompleteAsync(cancellationToken);
+    }
+
+    // Typed writes: Npgsql's binary COPY needs each value in its column's wire format.
+    private static Task WriteAsync(NpgsqlBinaryImporter importer, object? value, CancellationToken cancellationToken) => value switch
+    {
+        null => importer.WriteNullAsync(cancellationToken),
+        string text => importer.WriteAsync(text, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken),
+        long number => importer.WriteAsync(number, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken),
+        int number => importer.WriteAsync(number, NpgsqlTypes.NpgsqlDbType.Integer, cancellationToken),
+        bool flag => importer.WriteAsync(flag, NpgsqlTypes.NpgsqlDbType.Boolean, cancellationToken),
+        double number => importer.WriteAsync(number, NpgsqlTypes.NpgsqlDbType.Double, cancellationToken),
+        byte[] bytes => importer.WriteAsync(bytes, NpgsqlTypes.NpgsqlDbType.Bytea, cancellationToken),
+        DateOnly date => importer.WriteAsync(date, NpgsqlTypes.NpgsqlDbType.Date, cancellationToken),
+        DateTime time => importer.WriteAsync(DateTime.SpecifyKind(time, DateTimeKind.Utc), NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken),
+        _ => throw new NotSupportedException($"No COPY mapping for {value.GetType()}."),
+    };
+
+    private static List<IProperty> Columns(IEntityType entity) => [.. entity.GetProperties()];
+
+    private static (string Table, string Key) TableAndKey(ExchangeDbContext db, Type type)
+    {
+        var entity = db.Model.FindEntityType(type)!;
+        return (entity.GetTableName()!, entity.FindPrimaryKey()!.Properties.Single().GetColumnName());
+    }
+
+    private static string Quote(string identifier) => new StringBuilder("\"").Append(identifier.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"').ToString();
+
+    private static NpgsqlCommand Command(ExchangeDbContext db, string sql) => new(sql, (NpgsqlConnection)db.Database.GetDbConnection())
+    {
+        Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+    };
+
+    private static async Task Execute(ExchangeDbContext db, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(db, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
