@@ -21,6 +21,15 @@ public sealed class ClientRegistryException(string field, string message, bool n
 /// <summary>The hub's registry of client systems and the certificates issued to them.</summary>
 public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextFactory, TimeProvider clock)
 {
+    /// <summary>
+    /// How long an answer of <see cref="AuthenticateAsync"/> is reused. Every call asks, so this bounds how
+    /// late a revocation made on another hub node (or by `exchange certs revoke`) takes effect; a change made
+    /// through this registry clears the cache at once.
+    /// </summary>
+    public static readonly TimeSpan AnswerLifetime = TimeSpan.FromSeconds(1);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RegisteredClient? Client, string? Refusal, DateTimeOffset Until)> _answers = new(StringComparer.Ordinal);
+
     /// <summary>Creates or updates a client system (development PKI and tests; admins use <see cref="RegisterAsync"/>).</summary>
     public async Task UpsertClientAsync(
         string clientId, string displayName, string role, string regionScope, IReadOnlyCollection<string>? purposes = null, CancellationToken cancellationToken = default)
@@ -57,6 +66,7 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        _answers.Clear();
     }
 
     /// <summary>Registers a new client system; refuses a taken id or display name.</summary>
@@ -92,6 +102,7 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
         };
         db.Clients.Add(client);
         await db.SaveChangesAsync(cancellationToken);
+        _answers.Clear();
         return client;
     }
 
@@ -112,8 +123,10 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
     public async Task<bool> SetSuspendedAsync(string clientId, bool suspended, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Clients.Where(c => c.Id == clientId)
+        var changed = await db.Clients.Where(c => c.Id == clientId)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Suspended, suspended), cancellationToken) > 0;
+        _answers.Clear();
+        return changed;
     }
 
     /// <summary>Records a certificate issued to a registered client.</summary>
@@ -122,6 +135,7 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         db.ClientCertificates.Add(NewCertificate(clientId, certificate));
         await db.SaveChangesAsync(cancellationToken);
+        _answers.Clear();
     }
 
     /// <summary>
@@ -140,6 +154,7 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
         db.ClientCertificates.Add(NewCertificate(clientId, certificate));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        _answers.Clear();
         return limited;
     }
 
@@ -149,9 +164,11 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var serial = serialNumber.ToUpperInvariant();
-        return await db.ClientCertificates
+        var revoked = await db.ClientCertificates
             .Where(c => c.SerialNumber == serial && c.RevokedAtUtc == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAtUtc, now).SetProperty(c => c.RevocationReason, reason), cancellationToken);
+        _answers.Clear();
+        return revoked;
     }
 
     /// <summary>
@@ -161,6 +178,19 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
     /// </summary>
     public async Task<(RegisteredClient? Client, string? Refusal)> AuthenticateAsync(
         string thumbprint, string commonName, CancellationToken cancellationToken = default)
+    {
+        var key = thumbprint + "/" + commonName;
+        if (_answers.TryGetValue(key, out var cached) && clock.GetUtcNow() < cached.Until)
+        {
+            return (cached.Client, cached.Refusal);
+        }
+
+        var answer = await LookUpAsync(thumbprint, commonName, cancellationToken);
+        _answers[key] = (answer.Client, answer.Refusal, clock.GetUtcNow() + AnswerLifetime);
+        return answer;
+    }
+
+    private async Task<(RegisteredClient? Client, string? Refusal)> LookUpAsync(string thumbprint, string commonName, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var certificate = await db.ClientCertificates
