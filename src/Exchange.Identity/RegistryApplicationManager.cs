@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Exchange.Pki;
 using Exchange.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -101,8 +100,7 @@ public sealed class RegistryApplicationManager(
         }
 
         var clientId = await GetClientIdAsync(application, cancellationToken);
-        var commonName = certificate.GetNameInfo(X509NameType.SimpleName, false);
-        var (client, _) = await registry.AuthenticateAsync(CertificateAuthority.Thumbprint(certificate), commonName, cancellationToken);
+        var (client, _) = await registry.AuthenticateAsync(certificate, cancellationToken);
         return client is not null && string.Equals(client.ClientId, clientId, StringComparison.Ordinal);
     }
 

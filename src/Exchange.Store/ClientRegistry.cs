@@ -190,6 +190,13 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
         return answer;
     }
 
+    /// <summary>The same, for the certificate a connection presented (SHA-256 thumbprint and subject CN).</summary>
+    public Task<(RegisteredClient? Client, string? Refusal)> AuthenticateAsync(X509Certificate2 certificate, CancellationToken cancellationToken = default) =>
+        AuthenticateAsync(
+            certificate.GetCertHashString(HashAlgorithmName.SHA256),
+            certificate.GetNameInfo(X509NameType.SimpleName, false),
+            cancellationToken);
+
     private async Task<(RegisteredClient? Client, string? Refusal)> LookUpAsync(string thumbprint, string commonName, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);

@@ -1,4 +1,3 @@
-using Exchange.Pki;
 using Exchange.Store;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,8 +17,7 @@ public static class CallerRecheck
         var certificate = http.Connection.ClientCertificate
             ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "The connection has no client certificate."));
         var registry = http.RequestServices.GetRequiredService<ClientRegistry>();
-        var commonName = certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false);
-        var (client, refusal) = await registry.AuthenticateAsync(CertificateAuthority.Thumbprint(certificate), commonName, cancellationToken);
+        var (client, refusal) = await registry.AuthenticateAsync(certificate, cancellationToken);
         if (client is null)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "The caller's credentials were withdrawn: " + refusal + "."));

@@ -18,13 +18,14 @@ namespace Exchange.Server.Security;
 /// <summary>Authorization policy names, one per kind of access.</summary>
 public static class HubPolicies
 {
-    public const string PushRecords = "records.push";
-    public const string ReadRecords = "records.read";
-    public const string ReviewLinks = "links.review";
+    // Named after the scope each requires (except Relink, which needs the admin scope).
+    public const string PushRecords = HubScopes.PushRecords;
+    public const string ReadRecords = HubScopes.ReadRecords;
+    public const string ReviewLinks = HubScopes.ReviewLinks;
     public const string Relink = "links.relink";
-    public const string ReadCoverage = "coverage.read";
-    public const string ReadAudit = "audit.read";
-    public const string Administer = "admin";
+    public const string ReadCoverage = HubScopes.ReadCoverage;
+    public const string ReadAudit = HubScopes.ReadAudit;
+    public const string Administer = HubScopes.Admin;
 }
 
 public static class HubAuthentication
@@ -96,8 +97,7 @@ public static class HubAuthentication
         var certificate = context.ClientCertificate;
         var thumbprint = CertificateAuthority.Thumbprint(certificate);
         var registry = context.HttpContext.RequestServices.GetRequiredService<ClientRegistry>();
-        var commonName = certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false);
-        var (client, refusal) = await registry.AuthenticateAsync(thumbprint, commonName, context.HttpContext.RequestAborted);
+        var (client, refusal) = await registry.AuthenticateAsync(certificate, context.HttpContext.RequestAborted);
         if (client is null)
         {
             var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Exchange.Authentication");
