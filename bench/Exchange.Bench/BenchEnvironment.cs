@@ -22,6 +22,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     public const string HrClient = "hr-national";
 
     private readonly List<WebApplication> _apps = [];
+    private readonly HashSet<Uri> _noOpAddresses = [];
     private string? _postgresAdmin;
     private string? _postgresDatabase;
 
@@ -100,12 +101,26 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     {
         var (app, address) = await NoOpHub.StartAsync(Certificates);
         _apps.Add(app);
+        _noOpAddresses.Add(address);
         return address;
     }
 
-    /// <summary>A channel as the CLI opens it (HubChannel: mTLS with the client's .pfx, the hub CA only).</summary>
-    public GrpcChannel Channel(Uri address, string clientId) =>
-        HubChannel.Create(address, Certificates.Client(clientId), Certificates.CaCertificate);
+    /// <summary>
+    /// A channel as the CLI opens it (HubChannel: mTLS with the client's .pfx, the hub CA only, an access token
+    /// obtained from the hub and sent with every call). The no-op hub has no token endpoint: its channels send a
+    /// fixed bearer token of a real token's length instead, so each call carries the same header.
+    /// </summary>
+    public GrpcChannel Channel(Uri address, string clientId)
+    {
+        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(Certificates.Client(clientId), null);
+        var authority = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Certificates.CaCertificate);
+        return _noOpAddresses.Contains(address)
+            ? HubChannel.Create(address, certificate, authority, new HubChannelOptions { FixedAccessToken = new string('x', NoOpTokenLength) })
+            : HubChannel.Create(address, certificate, authority);
+    }
+
+    /// <summary>About the length of the hub's signed access tokens (a compact JWS with the certificate binding).</summary>
+    private const int NoOpTokenLength = 600;
 
     public async ValueTask DisposeAsync()
     {
