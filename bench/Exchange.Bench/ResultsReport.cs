@@ -150,7 +150,8 @@ internal static class ResultsReport
 
         Line();
         Line("Audit log during each hub run (the hub's `AuditLog` singleton: entries written, group commits, time inside commits; after minus before the push). " +
-             "Commits run on the audit log's own background loop, concurrently with the batches, so the share is of the ingest's wall-clock time, not time the push waited.");
+             "Each batch is acknowledged only after its push.batch entry is durable, so commits are on the acknowledgement path, but they run on the audit log's own loop, " +
+             "overlapping the next batches' work: the share (commit time / ingest time) is an upper bound of what the audit adds, not a measured difference.");
         Line();
         Line("| run | audit entries | commits | entries per commit | commit time (s) | share of the ingest time |");
         Line("|---|---:|---:|---:|---:|---:|");
