@@ -8,7 +8,7 @@ internal sealed record AllOptions
 {
     public int IngestRecords { get; init; } = 50_000;
 
-    public int QueryPersons { get; init; } = 250_000;
+    public int QueryPersons { get; init; } = 1_000_000;
 
     public int[] ScaleSizes { get; init; } = [250_000, 500_000, 1_000_000];
 
@@ -28,7 +28,7 @@ internal sealed record AllOptions
     /// <summary>`--connection`: an administrative connection string (a role that may create databases); null: EXCHANGE_TEST_POSTGRES, then scripts/postgres-up.</summary>
     public string? Connection { get; init; }
 
-    public static AllOptions Full => new() { IngestRecords = 1_000_000, QueryPersons = 1_000_000, LinkageRecords = 1_000_000 };
+    public static AllOptions Full => new() { IngestRecords = 1_000_000, LinkageRecords = 1_000_000 };
 }
 
 internal sealed record AllResult(
