@@ -170,7 +170,7 @@ internal static class ResultsReport
 
         Line();
         Line("- **hub**: `HubApplication` as `exchange serve` runs it: per-call registry authentication, validation, versioned storage, online linking " +
-             "(blocking-key lookups, scoring, persons, links, events) in each batch's transaction, and the audit log (one entry per call, group-committed); " +
+             "(blocking-key lookups, scoring, persons, links, events) in each batch's transaction, and the audit log (a durable entry per push batch and per call before its acknowledgement, group-committed); " +
              "SQLite in WAL mode with synchronous=FULL, or PostgreSQL (the server's own settings; the store's binary COPY path for new rows) on a database created for the run and dropped after it.");
         Line("- **transport ceiling**: Kestrel with the hub's TLS settings and a RecordService that acknowledges every batch with the same per-record results and stores nothing.");
         Line("- **storage ceiling**: the rows the hub writes per record (version, source record, person, link, blocking keys, person event), built before the clock " +
