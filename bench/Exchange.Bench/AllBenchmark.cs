@@ -6,7 +6,7 @@ namespace Exchange.Bench;
 /// <summary>What `all` runs; the defaults fit ten minutes on two cores, --full runs the 1M sizes.</summary>
 internal sealed record AllOptions
 {
-    public int IngestRecords { get; init; } = 100_000;
+    public int IngestRecords { get; init; } = 50_000;
 
     public int QueryPersons { get; init; } = 1_000_000;
 
@@ -21,6 +21,12 @@ internal sealed record AllOptions
     public string Out { get; init; } = Path.Combine("bench", "results.md");
 
     public string Chart { get; init; } = Path.Combine("bench", "results.svg");
+
+    /// <summary>Whether the ingest also runs on PostgreSQL (`--store sqlite` turns it off).</summary>
+    public bool Postgres { get; init; } = true;
+
+    /// <summary>`--connection`: an administrative connection string (a role that may create databases); null: EXCHANGE_TEST_POSTGRES, then scripts/postgres-up.</summary>
+    public string? Connection { get; init; }
 
     public static AllOptions Full => new() { IngestRecords = 1_000_000, LinkageRecords = 1_000_000 };
 }
@@ -41,7 +47,8 @@ internal static class AllBenchmark
         var commit = Commit(); // the code that runs, read before anything can change the working tree
 
         progress.Write($"1/4 ingest: {options.IngestRecords:N0} records");
-        var ingest = await IngestBenchmark.RunAsync(options.IngestRecords, progress);
+        var (postgres, notMeasured) = options.Postgres ? PostgresConnection.Resolve(options.Connection, progress) : (null, "--store sqlite");
+        var ingest = await IngestBenchmark.RunAsync(options.IngestRecords, progress, postgres, notMeasured);
 
         progress.Write($"2/4 queries: {options.QueryPersons:N0} persons, {options.Clients} clients, {options.QueryDuration.TotalSeconds:F0} s per call");
         var queries = await QueryBenchmark.RunAsync(options.QueryPersons, options.Clients, options.QueryDuration, progress);
@@ -89,6 +96,45 @@ internal static class AllBenchmark
         catch (System.ComponentModel.Win32Exception)
         {
             return "unknown";
+        }
+    }
+}
+
+/// <summary>Where the PostgreSQL runs go: --connection, else EXCHANGE_TEST_POSTGRES, else what scripts/postgres-up prints.</summary>
+internal static class PostgresConnection
+{
+    public const string Variable = "EXCHANGE_TEST_POSTGRES";
+
+    /// <returns>The connection string, or null and why not.</returns>
+    public static (string? Connection, string? Why) Resolve(string? given, Progress progress)
+    {
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            return (given, null);
+        }
+
+        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } fromEnvironment)
+        {
+            return (fromEnvironment, null);
+        }
+
+        var script = Path.Combine("scripts", "postgres-up");
+        if (!File.Exists(script))
+        {
+            return (null, $"no --connection, no {Variable}, and no {script} under {Directory.GetCurrentDirectory()}");
+        }
+
+        try
+        {
+            progress.Write($"PostgreSQL: running {script}");
+            using var process = Process.Start(new ProcessStartInfo(script) { RedirectStandardOutput = true })!;
+            var output = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return process.ExitCode == 0 && output.Length > 0 ? (output, null) : (null, $"{script} failed (exit code {process.ExitCode})");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (null, $"{script} could not run: {e.Message}");
         }
     }
 }

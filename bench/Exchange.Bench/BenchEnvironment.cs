@@ -4,13 +4,17 @@ using Exchange.Server;
 using Exchange.Store;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Exchange.Server.Auditing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Exchange.Bench;
 
 /// <summary>
 /// A temporary folder with a development CA, the hub's certificate, two national clients registered in a
-/// fresh SQLite store, and the means to start the real hub or the no-op one over it. Deleted on dispose.
+/// fresh store (SQLite under the folder, or a PostgreSQL database of its own created here and dropped on
+/// dispose), and the means to start the real hub or the no-op one over it. Deleted on dispose.
 /// </summary>
 internal sealed class BenchEnvironment : IAsyncDisposable
 {
@@ -18,6 +22,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     public const string HrClient = "hr-national";
 
     private readonly List<WebApplication> _apps = [];
+    private readonly HashSet<Uri> _noOpAddresses = [];
+    private string? _postgresAdmin;
+    private string? _postgresDatabase;
 
     private BenchEnvironment(string root)
     {
@@ -32,7 +39,14 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    public static async Task<BenchEnvironment> CreateAsync()
+    /// <summary>The PostgreSQL database's connection string when this environment has one, else null (SQLite).</summary>
+    public string? PostgresConnectionString { get; private set; }
+
+    /// <summary>The audit log of the last real hub started (read its counters around a run).</summary>
+    public AuditLog? HubAudit { get; private set; }
+
+    /// <param name="postgresAdmin">A connection string whose role may create databases: the store is then a fresh PostgreSQL database.</param>
+    public static async Task<BenchEnvironment> CreateAsync(string? postgresAdmin = null)
     {
         var environment = new BenchEnvironment(Path.Combine(Path.GetTempPath(), "exchange-bench", Guid.NewGuid().ToString("N")));
         ClientSpec[] clients =
@@ -41,6 +55,27 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             new(HrClient, "Benchmark HR, national", ClientRoles.HumanResources, ""),
         ];
         await DevelopmentPki.InitAsync(environment.Certificates, environment.DataDirectory, clients, force: true, TimeProvider.System);
+        if (postgresAdmin is not null)
+        {
+            // The same clients and certificates, registered in a database of this run's own (C collation, as the tests make it).
+            environment._postgresAdmin = postgresAdmin;
+            environment._postgresDatabase = "exchange_bench_" + Guid.NewGuid().ToString("N");
+            await AdminAsync(postgresAdmin, $"CREATE DATABASE \"{environment._postgresDatabase}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+            environment.PostgresConnectionString = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = environment._postgresDatabase, CommandTimeout = 0 }.ConnectionString;
+            var factory = StoreSetup.Open(new StoreConnection(StoreProvider.Postgres, environment.PostgresConnectionString));
+            await using (var db = await factory.CreateDbContextAsync())
+            {
+                await StoreSetup.MigrateAsync(db);
+            }
+
+            var registry = new ClientRegistry(factory, TimeProvider.System);
+            foreach (var client in clients)
+            {
+                using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(environment.Certificates.Client(client.Id), null);
+                await DevelopmentPki.RegisterAsync(registry, factory, client, certificate);
+            }
+        }
+
         return environment;
     }
 
@@ -53,21 +88,39 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             ["Hub:DataDirectory"] = DataDirectory,
             ["Hub:CertificateDirectory"] = Certificates.Root,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Store:Provider"] = PostgresConnectionString is null ? "sqlite" : "postgres",
+            ["Store:ConnectionString"] = PostgresConnectionString ?? string.Empty,
         });
         _apps.Add(app);
-        return await HubApplication.StartAsync(app);
+        var address = await HubApplication.StartAsync(app);
+        HubAudit = app.Services.GetRequiredService<AuditLog>();
+        return address;
     }
 
     public async Task<Uri> StartNoOpHubAsync()
     {
         var (app, address) = await NoOpHub.StartAsync(Certificates);
         _apps.Add(app);
+        _noOpAddresses.Add(address);
         return address;
     }
 
-    /// <summary>A channel as the CLI opens it (HubChannel: mTLS with the client's .pfx, the hub CA only).</summary>
-    public GrpcChannel Channel(Uri address, string clientId) =>
-        HubChannel.Create(address, Certificates.Client(clientId), Certificates.CaCertificate);
+    /// <summary>
+    /// A channel as the CLI opens it (HubChannel: mTLS with the client's .pfx, the hub CA only, an access token
+    /// obtained from the hub and sent with every call). The no-op hub has no token endpoint: its channels send a
+    /// fixed bearer token of a real token's length instead, so each call carries the same header.
+    /// </summary>
+    public GrpcChannel Channel(Uri address, string clientId)
+    {
+        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(Certificates.Client(clientId), null);
+        var authority = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Certificates.CaCertificate);
+        return _noOpAddresses.Contains(address)
+            ? HubChannel.Create(address, certificate, authority, new HubChannelOptions { FixedAccessToken = new string('x', NoOpTokenLength) })
+            : HubChannel.Create(address, certificate, authority);
+    }
+
+    /// <summary>About the length of the hub's signed access tokens (a compact JWS with the certificate binding).</summary>
+    private const int NoOpTokenLength = 600;
 
     public async ValueTask DisposeAsync()
     {
@@ -78,6 +131,12 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         }
 
         SqliteConnection.ClearAllPools();
+        if (_postgresAdmin is not null && _postgresDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await AdminAsync(_postgresAdmin, $"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)");
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);
@@ -86,5 +145,13 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         {
             // Left for the OS to clean.
         }
+    }
+
+    private static async Task AdminAsync(string adminConnectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }

@@ -5,17 +5,26 @@ using Exchange.Store;
 using Exchange.Synthetic;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Exchange.Bench;
 
 /// <summary>Records/s of one way of ingesting, and the peak working set while it ran.</summary>
-internal sealed record IngestRun(string Name, long Records, double Seconds, long PeakWorkingSet, long Rejected)
+internal sealed record IngestRun(string Name, long Records, double Seconds, long PeakWorkingSet, long Rejected, AuditCost? Audit = null)
 {
     public double RecordsPerSecond => Records / Seconds;
 }
 
-/// <summary>The three ingest figures over the same synthetic CSV files.</summary>
-internal sealed record IngestResult(long Records, long RegisterRecords, long EnrollmentRecords, IngestRun Hub, IngestRun Transport, IngestRun? StorageMultiRow, IngestRun StoragePrepared, long WorkingSetBefore)
+/// <summary>What the hub's audit log did during one run: the AuditLog singleton's counters, after minus before.</summary>
+internal sealed record AuditCost(long EntriesWritten, long Commits, TimeSpan CommitTime);
+
+/// <summary>The PostgreSQL ingest: the hub on a fresh PostgreSQL database, and the same rows COPY'd straight into another.</summary>
+internal sealed record PostgresIngest(IngestRun Hub, IngestRun Storage);
+
+/// <summary>The ingest figures over the same synthetic CSV files.</summary>
+internal sealed record IngestResult(
+    long Records, long RegisterRecords, long EnrollmentRecords, IngestRun Hub, IngestRun Transport, IngestRun? StorageMultiRow, IngestRun StoragePrepared, long WorkingSetBefore,
+    PostgresIngest? Postgres, string? PostgresNotMeasured)
 {
     /// <summary>The storage ceiling is the faster of the ways of writing the rows that ran.</summary>
     public IngestRun Storage => StorageMultiRow is { } multiRow && multiRow.RecordsPerSecond >= StoragePrepared.RecordsPerSecond ? multiRow : StoragePrepared;
@@ -37,7 +46,9 @@ internal static class IngestBenchmark
     // size only the faster way runs, which keeps a 1M-record run's ceilings to minutes.
     private const int MultiRowUpTo = 200_000;
 
-    public static async Task<IngestResult> RunAsync(int records, Progress progress)
+    /// <param name="postgres">An administrative connection string (a role that may create databases) for the PostgreSQL runs, or null to skip them.</param>
+    /// <param name="postgresNotMeasured">Why PostgreSQL is skipped, when it is.</param>
+    public static async Task<IngestResult> RunAsync(int records, Progress progress, string? postgres = null, string? postgresNotMeasured = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "exchange-bench", "ingest-" + Guid.NewGuid().ToString("N"));
         try
@@ -73,7 +84,27 @@ internal static class IngestBenchmark
             var multiRow = records <= MultiRowUpTo ? await LoadAsync(register, enrollment, StoreLoader.Method.MultiRow, progress) : null;
             var prepared = await LoadAsync(register, enrollment, StoreLoader.Method.Prepared, progress);
 
-            return new IngestResult(registerLines + enrollmentLines, registerLines, enrollmentLines, hub, transport, multiRow, prepared, before);
+            PostgresIngest? postgresIngest = null;
+            if (postgres is not null)
+            {
+                GC.Collect();
+                IngestRun postgresHub;
+                await using (var environment = await BenchEnvironment.CreateAsync(postgres))
+                {
+                    var address = await environment.StartHubAsync();
+                    postgresHub = await PushAsync("hub (PostgreSQL, online linking)", environment, address, register, enrollment, progress);
+                }
+
+                var copy = await LoadAsync(register, enrollment, StoreLoader.Method.Prepared, progress, postgres);
+                postgresIngest = new PostgresIngest(postgresHub, copy);
+            }
+            else
+            {
+                progress.Write($"ingest: PostgreSQL not measured ({postgresNotMeasured ?? "no connection"})");
+            }
+
+            return new IngestResult(registerLines + enrollmentLines, registerLines, enrollmentLines, hub, transport, multiRow, prepared, before, postgresIngest,
+                postgres is null ? postgresNotMeasured ?? "no PostgreSQL connection given" : null);
         }
         finally
         {
@@ -89,6 +120,8 @@ internal static class IngestBenchmark
 
     private static async Task<IngestRun> PushAsync(string name, BenchEnvironment environment, Uri address, string register, string enrollment, Progress progress)
     {
+        var audit = environment.HubAudit;
+        var (entriesBefore, commitsBefore, commitTimeBefore) = audit is null ? (0L, 0L, TimeSpan.Zero) : (audit.EntriesWritten, audit.Commits, audit.CommitTime);
         using var sampler = new WorkingSetSampler();
         var watch = Stopwatch.StartNew();
         long acknowledged = 0, rejected = 0;
@@ -117,11 +150,13 @@ internal static class IngestBenchmark
 
         var seconds = watch.Elapsed.TotalSeconds;
         var peak = sampler.Peak;
-        progress.Write($"ingest {name}: {acknowledged:N0} records in {seconds:F1} s = {acknowledged / seconds:N0}/s ({rejected:N0} rejected), peak working set {peak / 1048576.0:N0} MiB");
-        return new IngestRun(name, acknowledged, seconds, peak, rejected);
+        var cost = audit is null ? null : new AuditCost(audit.EntriesWritten - entriesBefore, audit.Commits - commitsBefore, audit.CommitTime - commitTimeBefore);
+        progress.Write($"ingest {name}: {acknowledged:N0} records in {seconds:F1} s = {acknowledged / seconds:N0}/s ({rejected:N0} rejected), peak working set {peak / 1048576.0:N0} MiB" +
+            (cost is null ? string.Empty : $"; audit {cost.EntriesWritten:N0} entries in {cost.Commits:N0} commits, {cost.CommitTime.TotalSeconds:F2} s"));
+        return new IngestRun(name, acknowledged, seconds, peak, rejected, cost);
     }
 
-    private static async Task<IngestRun> LoadAsync(string register, string enrollment, StoreLoader.Method method, Progress progress)
+    private static async Task<IngestRun> LoadAsync(string register, string enrollment, StoreLoader.Method method, Progress progress, string? postgres = null)
     {
         // The rows are built before the clock starts: the ceiling is the store's, not the conversion's.
         var batches = new List<List<StoreLoader.Rows>>();
@@ -147,6 +182,26 @@ internal static class IngestBenchmark
             {
                 batches.Add(batch);
             }
+        }
+
+        if (postgres is not null)
+        {
+            await using var pgEnvironment = await BenchEnvironment.CreateAsync(postgres);
+            await using var pg = new NpgsqlConnection(pgEnvironment.PostgresConnectionString);
+            await pg.OpenAsync();
+            var columnTypes = new Dictionary<string, string>(StringComparer.Ordinal);
+            using var pgSampler = new WorkingSetSampler();
+            var pgWatch = Stopwatch.StartNew();
+            foreach (var batch in batches)
+            {
+                await StoreLoader.WriteBatchPostgresAsync(pg, batch, columnTypes);
+            }
+
+            var pgSeconds = pgWatch.Elapsed.TotalSeconds;
+            const string pgName = "storage: rows into PostgreSQL, binary COPY";
+            progress.Write($"ingest {pgName}: {records:N0} records in {pgSeconds:F1} s = {records / pgSeconds:N0}/s");
+            await pg.CloseAsync();
+            return new IngestRun(pgName, records, pgSeconds, pgSampler.Peak, 0);
         }
 
         await using var environment = await BenchEnvironment.CreateAsync();

@@ -6,16 +6,20 @@ namespace Exchange.Bench;
 internal static class Program
 {
     private const string Usage = """
-        Usage: exchange-bench all [--full] [--store sqlite] [--ingest N] [--persons N] [--scale 250000,500000,1000000]
+        Usage: exchange-bench all [--full] [--store sqlite|postgres|both] [--connection PG] [--ingest N] [--persons N] [--scale 250000,500000,1000000]
                                  [--linkage N] [--clients 64] [--seconds 10] [--out bench/results.md] [--chart bench/results.svg]
-               exchange-bench ingest [--records 100000] [--out FILE]
+               exchange-bench ingest [--records N] [--store sqlite|postgres|both] [--connection PG] [--out FILE]
                exchange-bench queries [--persons 1000000] [--clients 64] [--seconds 10]
                exchange-bench linkage [--records N] [--seed S] [--people P] [--out FILE]
                exchange-bench coverage [--persons 250000,500000,1000000] [--out FILE]
                exchange-bench store --postgres CONNECTION [--people 1000000] [--out FILE]
 
           all           ingest, queries, scale and linkage, each against its ceiling; writes results.md and results.svg.
-                        Defaults fit 10 minutes on 2 cores (100k-record ingest); --full ingests and links 1M records.
+                        Defaults fit 10 minutes on 2 cores (50k-record ingest per store); --full: 1M ingest and linkage.
+          --store S     sqlite: SQLite only; postgres or both (default): the ingest also on PostgreSQL, each run on a
+                        fresh database created and dropped here
+          --connection  PostgreSQL connection string of a role that may create databases; default EXCHANGE_TEST_POSTGRES,
+                        else the output of scripts/postgres-up (run from the repository root)
 
           --records N   current records (register + enrollment) to link, about; default 1000000
           --seed S      generator seed; default 1
@@ -58,7 +62,8 @@ internal static class Program
 
             var startedUtc = DateTime.UtcNow;
             var loadBefore = LinkageBenchmark.LoadAverage();
-            var ingest = IngestBenchmark.RunAsync(part.IngestRecords, partProgress).GetAwaiter().GetResult();
+            var (postgres, notMeasured) = part.Postgres ? PostgresConnection.Resolve(part.Connection, partProgress) : (null, "--store sqlite");
+            var ingest = IngestBenchmark.RunAsync(part.IngestRecords, partProgress, postgres, notMeasured).GetAwaiter().GetResult();
             if (args.Contains("--out"))
             {
                 // A 1M-record ingest does not fit in `all`'s ten minutes; this keeps its figures, peak memory included.
@@ -169,8 +174,13 @@ internal static class Program
             var value = args[++i];
             options = name switch
             {
-                // TODO(PostgreSQL): pass Store:Provider / Store:ConnectionString to the hub and the loaders once the store has them.
-                "--store" => value == "sqlite" ? options : throw new FormatException($"--store {value}: only sqlite exists on this branch (PostgreSQL: see bench/README.md)."),
+                "--store" => value switch
+                {
+                    "sqlite" => options with { Postgres = false },
+                    "postgres" or "both" => options with { Postgres = true },
+                    _ => throw new FormatException($"--store {value}: one of sqlite (SQLite only), postgres or both (SQLite and PostgreSQL, the default)."),
+                },
+                "--connection" => options with { Connection = value, Postgres = true },
                 "--ingest" => options with { IngestRecords = PositiveInt(name, value) },
                 "--persons" => options with { QueryPersons = PositiveInt(name, value) },
                 "--scale" => options with { ScaleSizes = [.. value.Split(',').Select(v => PositiveInt(name, v))] },

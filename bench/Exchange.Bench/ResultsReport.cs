@@ -23,9 +23,9 @@ internal static class ResultsReport
         var joinRate = r.Linkage.Records / r.Linkage.ExactJoin.Elapsed.TotalSeconds;
         return
         [
-            new("1 ingest", $"SQLite, {N(ingest.Records)} records, records/s (reconciliation on, audit not built yet)", N(ingest.Hub.RecordsPerSecond),
+            new("1 ingest", $"SQLite, {N(ingest.Records)} records, records/s (reconciliation and audit on)", N(ingest.Hub.RecordsPerSecond),
                 $"transport {N(ingest.Transport.RecordsPerSecond)}, storage {N(ingest.Storage.RecordsPerSecond)} (lower: {lowerName})", ingestRatio, ">= 50% of the lower ceiling", ingestRatio >= 0.5),
-            new("1 ingest", "PostgreSQL", "not measured", "-", null, ">= 50% of the lower ceiling", null),
+            PostgresHeadline(ingest),
             new("2 queries", $"GetPerson, {q.GetPerson.Clients} clients, {N(q.Persons)} persons: calls/s (p50 / p99)", $"{N(q.GetPerson.CallsPerSecond)} ({Ms(q.GetPerson.P50Ms)} / {Ms(q.GetPerson.P99Ms)})",
                 $"no-op unary {N(q.NoOp.CallsPerSecond)} ({Ms(q.NoOp.P50Ms)} / {Ms(q.NoOp.P99Ms)})", q.GetPerson.CallsPerSecond / q.NoOp.CallsPerSecond, "p99 < 5 ms", q.GetPerson.P99Ms < 5),
             new("2 queries", $"FindPersons (name + birth date), {q.FindPersons.Clients} clients: calls/s (p50 / p99)", $"{N(q.FindPersons.CallsPerSecond)} ({Ms(q.FindPersons.P50Ms)} / {Ms(q.FindPersons.P99Ms)})",
@@ -41,6 +41,20 @@ internal static class ResultsReport
             new("4 linkage", "matcher alone, comparisons/s (one thread)", N(r.Matcher.ComparisonsPerSecond),
                 $"ID equality on the same pairs {N(r.Matcher.IdComparisonsPerSecond)}", r.Matcher.ComparisonsPerSecond / r.Matcher.IdComparisonsPerSecond, "-", null),
         ];
+    }
+
+    private static Headline PostgresHeadline(IngestResult ingest)
+    {
+        if (ingest.Postgres is not { } pg)
+        {
+            return new("1 ingest", $"PostgreSQL (not measured: {ingest.PostgresNotMeasured})", "not measured", "-", null, ">= 50% of the lower ceiling", null);
+        }
+
+        var lower = Math.Min(ingest.Transport.RecordsPerSecond, pg.Storage.RecordsPerSecond);
+        var lowerName = ingest.Transport.RecordsPerSecond <= pg.Storage.RecordsPerSecond ? "transport" : "storage";
+        var ratio = pg.Hub.RecordsPerSecond / lower;
+        return new("1 ingest", $"PostgreSQL, {N(pg.Hub.Records)} records, records/s (reconciliation and audit on)", N(pg.Hub.RecordsPerSecond),
+            $"transport {N(ingest.Transport.RecordsPerSecond)}, storage (COPY) {N(pg.Storage.RecordsPerSecond)} (lower: {lowerName})", ratio, ">= 50% of the lower ceiling", ratio >= 0.5);
     }
 
     public static string Markdown(AllResult r)
@@ -122,20 +136,50 @@ internal static class ResultsReport
         Line();
         Line("| run | records | seconds | records/s | peak working set (MiB) |");
         Line("|---|---:|---:|---:|---:|");
-        foreach (var run in new[] { ingest.Hub, ingest.Transport, ingest.StorageMultiRow, ingest.StoragePrepared }.OfType<IngestRun>())
+        var runs = new[] { ingest.Hub, ingest.Transport, ingest.StorageMultiRow, ingest.StoragePrepared, ingest.Postgres?.Hub, ingest.Postgres?.Storage }.OfType<IngestRun>().ToList();
+        foreach (var run in runs)
         {
             Line($"| {run.Name} | {N(run.Records)} | {S(run.Seconds)} | {N(run.RecordsPerSecond)} | {N(run.PeakWorkingSet / 1048576.0)} |");
         }
 
+        if (ingest.Postgres is null)
+        {
+            Line($"| hub (PostgreSQL, online linking) | not measured | - | - | - |");
+            Line($"| storage: rows into PostgreSQL, binary COPY | not measured | - | - | - |");
+        }
+
+        Line();
+        Line("Audit log during each hub run (the hub's `AuditLog` singleton: entries written, group commits, time inside commits; after minus before the push). " +
+             "Each batch is acknowledged only after its push.batch entry is durable, so commits are on the acknowledgement path, but they run on the audit log's own loop, " +
+             "overlapping the next batches' work: the share (commit time / ingest time) is an upper bound of what the audit adds, not a measured difference.");
+        Line();
+        Line("| run | audit entries | commits | entries per commit | commit time (s) | share of the ingest time |");
+        Line("|---|---:|---:|---:|---:|---:|");
+        foreach (var run in new[] { ingest.Hub, ingest.Postgres?.Hub })
+        {
+            if (run?.Audit is { } audit)
+            {
+                Line($"| {run.Name} | {N(audit.EntriesWritten)} | {N(audit.Commits)} | {(audit.Commits == 0 ? "-" : (audit.EntriesWritten / (double)audit.Commits).ToString("F1", CultureInfo.InvariantCulture))} | " +
+                     $"{audit.CommitTime.TotalSeconds:F2} | {Percent(audit.CommitTime.TotalSeconds / run.Seconds)} |");
+            }
+            else
+            {
+                Line($"| {run?.Name ?? "hub (PostgreSQL, online linking)"} | not measured | - | - | - | - |");
+            }
+        }
+
         Line();
         Line("- **hub**: `HubApplication` as `exchange serve` runs it: per-call registry authentication, validation, versioned storage, online linking " +
-             "(blocking-key lookups, scoring, persons, links, events) in each batch's transaction, SQLite in WAL mode with synchronous=FULL.");
+             "(blocking-key lookups, scoring, persons, links, events) in each batch's transaction, and the audit log (a durable entry per push batch and per call before its acknowledgement, group-committed); " +
+             "SQLite in WAL mode with synchronous=FULL, or PostgreSQL (the server's own settings; the store's binary COPY path for new rows) on a database created for the run and dropped after it.");
         Line("- **transport ceiling**: Kestrel with the hub's TLS settings and a RecordService that acknowledges every batch with the same per-record results and stores nothing.");
         Line("- **storage ceiling**: the rows the hub writes per record (version, source record, person, link, blocking keys, person event), built before the clock " +
              "starts and written one transaction per 1,000-record batch, no hub and no linking decisions; once by multi-row INSERTs (up to 200k records), once by one prepared " +
-             "single-row INSERT per table; the faster is the ceiling.");
-        Line("- **audit**: the audit log is another open issue; when it lands, this run includes it (it runs inside the hub).");
-        Line("- **PostgreSQL**: not measured yet. The store is SQLite-only on this branch; see bench/README.md for what to add once `Store:Provider` exists.");
+             "single-row INSERT per table; the faster is the SQLite ceiling. For PostgreSQL the same rows, one binary COPY per table and batch (as PostgresBulk writes), into a " +
+             "freshly migrated database of its own, dropped after.");
+        Line(ingest.Postgres is null
+            ? $"- **PostgreSQL**: not measured in this run ({ingest.PostgresNotMeasured})."
+            : "- **PostgreSQL** shares the transport ceiling with SQLite (the no-op hub stores nothing, whatever the store).");
         Line($"- Records the hub rejected (validation) or the client could not convert: {N(ingest.Hub.Rejected)}; a rejected record is acknowledged like a stored one and counts in records/s.");
         Line();
         return text.ToString();

@@ -8,6 +8,8 @@ using Exchange.Store;
 using Exchange.Validation;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Exchange.Bench;
 
@@ -136,6 +138,101 @@ internal static class StoreLoader
         }
 
         await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// Writes one batch into PostgreSQL in one transaction, each table by one binary COPY (as the store's
+    /// PostgresBulk path writes a pushed batch). Values are converted to each column's type as the database
+    /// reports it (the rows are built with SQLite's text dates and timestamps).
+    /// </summary>
+    public static async Task WriteBatchPostgresAsync(NpgsqlConnection connection, IReadOnlyList<Rows> batch, Dictionary<string, string> columnTypes)
+    {
+        if (columnTypes.Count == 0)
+        {
+            await using var query = new NpgsqlCommand("SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema()", connection);
+            await using var reader = await query.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columnTypes[reader.GetString(0) + "." + reader.GetString(1)] = reader.GetString(2);
+            }
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync();
+        var columns = Split(batch);
+        for (var t = 0; t < Tables.Length; t++)
+        {
+            if (columns[t].Count == 0)
+            {
+                continue;
+            }
+
+            var (table, names) = Tables[t];
+            var types = names.Select(c => columnTypes.TryGetValue(table + "." + c, out var type) ? type : throw new InvalidOperationException($"No column {table}.{c} in PostgreSQL.")).ToArray();
+            await using var importer = await connection.BeginBinaryImportAsync(
+                $"COPY \"{table}\" ({string.Join(", ", names.Select(c => $"\"{c}\""))}) FROM STDIN (FORMAT BINARY)");
+            foreach (var row in columns[t])
+            {
+                await importer.StartRowAsync();
+                for (var c = 0; c < names.Length; c++)
+                {
+                    await WritePostgresAsync(importer, row[c], types[c]);
+                }
+            }
+
+            await importer.CompleteAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private static Task WritePostgresAsync(NpgsqlBinaryImporter importer, object? value, string type)
+    {
+        if (value is null)
+        {
+            return importer.WriteNullAsync();
+        }
+
+        return type switch
+        {
+            "bigint" => importer.WriteAsync(Convert.ToInt64(value, CultureInfo.InvariantCulture), NpgsqlDbType.Bigint),
+            "integer" => importer.WriteAsync(Convert.ToInt32(value, CultureInfo.InvariantCulture), NpgsqlDbType.Integer),
+            "smallint" => importer.WriteAsync(Convert.ToInt16(value, CultureInfo.InvariantCulture), NpgsqlDbType.Smallint),
+            "boolean" => importer.WriteAsync(Convert.ToBoolean(value, CultureInfo.InvariantCulture), NpgsqlDbType.Boolean),
+            "double precision" => importer.WriteAsync(Convert.ToDouble(value, CultureInfo.InvariantCulture), NpgsqlDbType.Double),
+            "real" => importer.WriteAsync(Convert.ToSingle(value, CultureInfo.InvariantCulture), NpgsqlDbType.Real),
+            "numeric" => importer.WriteAsync(Convert.ToDecimal(value, CultureInfo.InvariantCulture), NpgsqlDbType.Numeric),
+            "bytea" => importer.WriteAsync((byte[])value, NpgsqlDbType.Bytea),
+            "date" => importer.WriteAsync(DateOnly.ParseExact((string)value, "yyyy-MM-dd", CultureInfo.InvariantCulture), NpgsqlDbType.Date),
+            "timestamp with time zone" => importer.WriteAsync(
+                DateTime.SpecifyKind(DateTime.ParseExact((string)value, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), DateTimeKind.Utc), NpgsqlDbType.TimestampTz),
+            "timestamp without time zone" => importer.WriteAsync(
+                DateTime.ParseExact((string)value, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), NpgsqlDbType.Timestamp),
+            _ => importer.WriteAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!, NpgsqlDbType.Text),
+        };
+    }
+
+    private static List<object?[]>[] Split(IReadOnlyList<Rows> batch)
+    {
+        var columns = new List<object?[]>[Tables.Length];
+        for (var t = 0; t < Tables.Length; t++)
+        {
+            columns[t] = [];
+        }
+
+        foreach (var rows in batch)
+        {
+            columns[0].Add(rows.Version);
+            if (rows.Source is not null)
+            {
+                columns[1].Add(rows.Source);
+                columns[2].Add(rows.Person!);
+                columns[3].Add(rows.Link!);
+                columns[4].Add(rows.Event!);
+                columns[5].AddRange(rows.Keys);
+            }
+        }
+
+        return columns;
     }
 
     private static async Task InsertPreparedAsync(SqliteConnection connection, SqliteTransaction transaction, string table, string[] columns, List<object?[]> rows)
