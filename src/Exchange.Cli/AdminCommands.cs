@@ -34,7 +34,7 @@ internal static class AdminCommands
         var dir = CertsCommands.CertDirectoryOption();
         var data = CertsCommands.DataDirectoryOption();
         var clientId = new Option<string>("--client-id") { Description = "Id of the admin client.", DefaultValueFactory = _ => "admin" };
-        var name = new Option<string>("--name") { Description = "Display name.", DefaultValueFactory = _ => "Exchange hub administrator" };
+        var name = new Option<string?>("--name") { Description = "Display name, unique (default: \"Administrator <client id>\")." };
         var output = new Option<FileInfo?>("--out") { Description = "Write the PKCS#12 here (must not exist). Without it, it is printed once as base64." };
         var command = new Command("bootstrap", "Create an admin client and its first certificate, locally on the hub machine.") { dir, data, clientId, name, output };
         command.SetAction(async (result, cancellationToken) =>
@@ -47,7 +47,8 @@ internal static class AdminCommands
                 return 1;
             }
 
-            var factory = StoreSetup.OpenSqlite(result.GetValue(data)!.FullName);
+            // The store the hub is configured for (Store__Provider / Store__ConnectionString), SQLite by default.
+            var factory = StoreSetup.Open(StoreOptions.FromEnvironment().Resolve(result.GetValue(data)!.FullName));
             await using (var db = factory.CreateDbContext())
             {
                 await StoreSetup.MigrateAsync(db, cancellationToken);
@@ -55,16 +56,20 @@ internal static class AdminCommands
 
             var registry = new ClientRegistry(factory, TimeProvider.System);
             var id = result.GetValue(clientId)!;
-            if (await registry.FindAsync(id, cancellationToken) is not null)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]A client '{id}' exists already; bootstrap makes new admins only.[/]");
-                return 1;
-            }
-
             using var authority = CertificateAuthority.Load(certificates.CaCertificate, certificates.CaPrivateKey);
             var now = DateTimeOffset.UtcNow;
             using var certificate = authority.IssueClientCertificate(id, now.AddMinutes(-5), now.AddYears(1));
-            await registry.UpsertClientAsync(id, result.GetValue(name)!, ClientRoles.Admin, "", [], cancellationToken);
+            try
+            {
+                // Registers only a new client: an id or name in use is refused, nothing is changed.
+                await registry.RegisterAsync(id, result.GetValue(name) ?? "Administrator " + id, "", ClientRoles.Admin, "", [], cancellationToken);
+            }
+            catch (ClientRegistryException exception)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]{exception.Message}[/] Bootstrap makes new admins only.");
+                return 1;
+            }
+
             await registry.AddCertificateAsync(id, certificate, cancellationToken);
             if (target is not null)
             {
