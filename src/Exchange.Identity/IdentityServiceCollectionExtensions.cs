@@ -54,6 +54,9 @@ public static class IdentityServiceCollectionExtensions
                 // Signed, not encrypted: the claims (client id, role, region, scopes) are the client's own and not
                 // secret, and checking a signature costs far less per call than decrypting (RSA-OAEP) a JWE.
                 server.DisableAccessTokenEncryption();
+                // No row per issued token: revocation works through the registry (the token is bound to a
+                // certificate the registry must still accept), so stored token entries would only grow unpruned.
+                server.DisableTokenStorage();
                 server.AddEventHandler(IssueClientToken.Descriptor);
                 server.UseAspNetCore();
             });
