@@ -106,25 +106,7 @@ internal static class StoreLoader
     public static async Task WriteBatchAsync(SqliteConnection connection, IReadOnlyList<Rows> batch, Method method = Method.MultiRow)
     {
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        var columns = new List<object?[]>[Tables.Length];
-        for (var t = 0; t < Tables.Length; t++)
-        {
-            columns[t] = [];
-        }
-
-        foreach (var rows in batch)
-        {
-            columns[0].Add(rows.Version);
-            if (rows.Source is not null)
-            {
-                columns[1].Add(rows.Source);
-                columns[2].Add(rows.Person!);
-                columns[3].Add(rows.Link!);
-                columns[4].Add(rows.Event!);
-                columns[5].AddRange(rows.Keys);
-            }
-        }
-
+        var columns = Split(batch);
         for (var t = 0; t < Tables.Length; t++)
         {
             if (method == Method.MultiRow)

@@ -112,6 +112,15 @@ public sealed class ClientRegistry(IDbContextFactory<ExchangeDbContext> contextF
         return await db.Clients.Include(c => c.Certificates).SingleOrDefaultAsync(c => c.Id == clientId, cancellationToken);
     }
 
+    /// <summary>The client a certificate was issued to (with all its certificates), by serial number; null if none.</summary>
+    public async Task<ClientSystem?> FindByCertificateSerialAsync(string serialNumber, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var serial = serialNumber.ToUpperInvariant();
+        return await db.Clients.Include(c => c.Certificates)
+            .SingleOrDefaultAsync(c => c.Certificates.Any(certificate => certificate.SerialNumber == serial), cancellationToken);
+    }
+
     public async Task<IReadOnlyList<ClientSystem>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);

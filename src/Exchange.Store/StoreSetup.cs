@@ -41,10 +41,6 @@ public static class StoreSetup
         options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
     }
 
-    /// <summary>A context factory over the embedded store, for tools that run without the hub's container.</summary>
-    public static IDbContextFactory<ExchangeDbContext> OpenSqlite(string dataDirectory) =>
-        Open(new StoreConnection(StoreProvider.Sqlite, SqliteConnectionString(dataDirectory)));
-
     /// <summary>A context factory over any store, for tools that run without the hub's container.</summary>
     public static IDbContextFactory<ExchangeDbContext> Open(StoreConnection store)
     {

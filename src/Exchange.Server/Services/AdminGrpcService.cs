@@ -142,16 +142,14 @@ public sealed partial class AdminGrpcService(ClientRegistry registry, ClientAdmi
         }
 
         var serial = request.SerialNumber.ToUpperInvariant();
-        var owner = (await registry.ListAsync(context.CancellationToken))
-            .SelectMany(c => c.Certificates.Select(certificate => (Client: c, Certificate: certificate)))
-            .FirstOrDefault(pair => pair.Certificate.SerialNumber == serial);
-        if (owner.Client is null || !DivisionCode.IsWithin(owner.Client.RegionScope, caller.RegionScope))
+        var owner = await registry.FindByCertificateSerialAsync(serial, context.CancellationToken);
+        if (owner is null || !DivisionCode.IsWithin(owner.RegionScope, caller.RegionScope))
         {
             throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, $"No certificate with serial number {serial} in this admin's scope."));
         }
 
         await registry.RevokeAsync(serial, request.Reason.Trim(), context.CancellationToken);
-        var client = await registry.FindAsync(owner.Client.Id, context.CancellationToken);
+        var client = await registry.FindAsync(owner.Id, context.CancellationToken);
         return ToInfo(client!.Id, client.Certificates.First(c => c.SerialNumber == serial));
     }
 
