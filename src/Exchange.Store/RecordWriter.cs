@@ -96,11 +96,10 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
 
             var recordIds = records.Select(r => r.RecordId).Distinct().ToList();
             var current = await db.SourceRecords
-                .Where(r => r.SourceSystem == sourceSystem && recordIds.Contains(r.RecordId))
-                .AsTracking()
+                .Where(r => r.SourceSystem == sourceSystem && EF.Parameter(recordIds).Contains(r.RecordId))
                 .ToDictionaryAsync(r => r.RecordId, StringComparer.Ordinal, cancellationToken);
             var knownVersions = await db.RecordVersions
-                .Where(v => v.SourceSystem == sourceSystem && recordIds.Contains(v.RecordId))
+                .Where(v => v.SourceSystem == sourceSystem && EF.Parameter(recordIds).Contains(v.RecordId))
                 .Select(v => new { v.RecordId, v.Version, v.ContentHash })
                 .ToDictionaryAsync(v => (v.RecordId, v.Version), v => v.ContentHash, cancellationToken);
 
@@ -150,7 +149,6 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
                     BatchId = batchId,
                     StoredAtUtc = now,
                 };
-                db.RecordVersions.Add(version);
                 newVersions.Add(version);
                 knownVersions[key] = record.ContentHash;
 
@@ -163,7 +161,6 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
                 if (existing is null)
                 {
                     existing = new SourceRecord { SourceSystem = sourceSystem, RecordId = record.RecordId };
-                    db.SourceRecords.Add(existing);
                     newViews.Add(existing);
                     current[record.RecordId] = existing;
                 }
@@ -182,18 +179,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
                 results.Add(new WriteResult(record.Index, WriteOutcome.Stored));
             }
 
-            if (PostgresBulk.Applies(db))
-            {
-                await CopyAsync(db, newVersions, newViews, pendingCurrent, cancellationToken);
-            }
-            else
-            {
-                db.ChangeTracker.DetectChanges();
-                await db.SaveChangesAsync(cancellationToken);
-                PointViewsAtVersions(pendingCurrent);
-                db.ChangeTracker.DetectChanges();
-                await db.SaveChangesAsync(cancellationToken);
-            }
+            await WriteRowsAsync(db, newVersions, newViews, pendingCurrent, cancellationToken);
 
             // Work that must be in the same transaction as the records (linking them to persons), so an
             // ack means both are stored.
@@ -215,32 +201,33 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
     }
 
     /// <summary>
-    /// PostgreSQL: ids from the tables' sequences first (under the writer lock, so in commit order), then
-    /// the new versions by binary COPY and the current views by COPY into staging plus one merge.
+    /// Ids first (under the writer lock, so in commit order), then the new versions, the new current views
+    /// and the changed ones, each table by the store's bulk path rather than EF's change tracker.
     /// </summary>
-    private static async Task CopyAsync(
+    private static async Task WriteRowsAsync(
         ExchangeDbContext db,
         List<RecordVersion> newVersions,
         List<SourceRecord> newViews,
         List<(SourceRecord Current, RecordVersion Version)> pendingCurrent,
         CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear(); // the rows are written below, not by SaveChanges
-        var versionIds = await PostgresBulk.AllocateIdsAsync<RecordVersion>(db, newVersions.Count, cancellationToken);
+        var versionIds = await StoreBulk.AllocateIdsAsync<RecordVersion>(db, newVersions.Count, cancellationToken);
         for (var i = 0; i < newVersions.Count; i++)
         {
             newVersions[i].Id = versionIds[i];
         }
 
-        var viewIds = await PostgresBulk.AllocateIdsAsync<SourceRecord>(db, newViews.Count, cancellationToken);
+        var viewIds = await StoreBulk.AllocateIdsAsync<SourceRecord>(db, newViews.Count, cancellationToken);
         for (var i = 0; i < newViews.Count; i++)
         {
             newViews[i].Id = viewIds[i];
         }
 
         PointViewsAtVersions(pendingCurrent);
-        await PostgresBulk.InsertAsync(db, newVersions, cancellationToken);
-        await PostgresBulk.UpsertAsync(db, pendingCurrent.Select(p => p.Current).Distinct().ToList(), cancellationToken);
+        var isNew = newViews.ToHashSet();
+        await StoreBulk.InsertAsync(db, newVersions, cancellationToken);
+        await StoreBulk.InsertAsync(db, newViews, cancellationToken);
+        await StoreBulk.UpdateAsync(db, pendingCurrent.Select(p => p.Current).Where(v => !isNew.Contains(v)).Distinct().ToList(), cancellationToken);
     }
 
     // Version row ids exist only once the versions have ids; point each current view at its row.

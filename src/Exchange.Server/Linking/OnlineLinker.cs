@@ -12,8 +12,6 @@ namespace Exchange.Server.Linking;
 /// </summary>
 public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock, Microsoft.Extensions.Logging.ILogger<OnlineLinker> logger)
 {
-    private const int QueryChunk = 500;
-
     public async Task LinkAsync(ExchangeDbContext db, IReadOnlyList<SourceRecord> changed, CancellationToken cancellationToken)
     {
         if (changed.Count == 0)
@@ -27,19 +25,21 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         var changedIds = changed.Select(c => c.Id).ToList();
         var affectedPersons = new HashSet<long>();
 
-        // Old keys and links of the changed records go; they are recomputed below.
-        var oldLinks = await ChunkedAsync(changedIds, ids => db.RecordLinks.AsTracking().Where(l => ids.Contains(l.SourceRecordId)).ToListAsync(cancellationToken));
+        // Old keys and links of the changed records go; they are recomputed below. Nothing is tracked: the
+        // rows are written at the end by the store's bulk path.
+        var oldLinks = await db.RecordLinks.Where(l => EF.Parameter(changedIds).Contains(l.SourceRecordId)).ToListAsync(cancellationToken);
         var linkByRecord = oldLinks.ToDictionary(l => l.SourceRecordId);
-        await ChunkedAsync(changedIds, ids => db.BlockingKeys.Where(k => ids.Contains(k.SourceRecordId)).ExecuteDeleteAsync(cancellationToken));
-        await ChunkedAsync(changedIds, ids => db.ReviewItems.Where(r => ids.Contains(r.SourceRecordId) && r.Status == "open")
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, "obsolete"), cancellationToken));
+        await db.BlockingKeys.Where(k => EF.Parameter(changedIds).Contains(k.SourceRecordId)).ExecuteDeleteAsync(cancellationToken);
+        await db.ReviewItems.Where(r => EF.Parameter(changedIds).Contains(r.SourceRecordId) && r.Status == "open")
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, "obsolete"), cancellationToken);
 
+        var removedLinks = new List<long>();
         foreach (var retracted in changed.Where(c => c.Retracted))
         {
             if (linkByRecord.Remove(retracted.Id, out var link))
             {
                 affectedPersons.Add(link.PersonId);
-                db.RecordLinks.Remove(link);
+                removedLinks.Add(link.SourceRecordId);
             }
         }
 
@@ -55,17 +55,18 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         // to compare against (say "zhang wei|1985" nationally); the record's other keys still apply.
         var allKeys = keysOf.Values.SelectMany(k => k).Distinct().ToList();
         var maxBlock = PersonLinkage.Spec.MaxBlockSize;
-        var selectiveKeys = (await ChunkedAsync(allKeys, keys => db.BlockingKeys.Where(k => keys.Contains(k.Key))
-                .GroupBy(k => k.Key).Select(g => new { Key = g.Key, Count = g.Count() }).ToListAsync(cancellationToken)))
-            .Where(k => k.Count <= maxBlock)
-            .Select(k => k.Key)
-            .ToList();
-        var keyRows = await ChunkedAsync(selectiveKeys, keys => db.BlockingKeys.Where(k => keys.Contains(k.Key)).Select(k => new { k.Key, k.SourceRecordId }).ToListAsync(cancellationToken));
+        var selectiveKeys = db.BlockingKeys.Where(k => EF.Parameter(allKeys).Contains(k.Key))
+            .GroupBy(k => k.Key).Where(g => g.Count() <= maxBlock).Select(g => g.Key);
+        var keyRows = await db.BlockingKeys.Where(k => selectiveKeys.Contains(k.Key)).Select(k => new { k.Key, k.SourceRecordId }).ToListAsync(cancellationToken);
         var candidateIds = keyRows.Select(k => k.SourceRecordId).Distinct().ToList();
-        var candidateRecords = (await ChunkedAsync(candidateIds, ids => db.SourceRecords.Where(r => ids.Contains(r.Id) && !r.Retracted).ToListAsync(cancellationToken)))
-            .ToDictionary(r => r.Id, PersonRecords.From);
-        var candidatePerson = (await ChunkedAsync(candidateIds, ids => db.RecordLinks.Where(l => ids.Contains(l.SourceRecordId)).Select(l => new { l.SourceRecordId, l.PersonId }).ToListAsync(cancellationToken)))
-            .ToDictionary(l => l.SourceRecordId, l => l.PersonId);
+        var candidates = await (
+                from record in db.SourceRecords
+                join link in db.RecordLinks on record.Id equals link.SourceRecordId
+                where EF.Parameter(candidateIds).Contains(record.Id) && !record.Retracted
+                select new { Record = record, link.PersonId })
+            .ToListAsync(cancellationToken);
+        var candidateRecords = candidates.ToDictionary(c => c.Record.Id, c => PersonRecords.From(c.Record));
+        var candidatePerson = candidates.ToDictionary(c => c.Record.Id, c => c.PersonId);
         var index = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         foreach (var row in keyRows)
         {
@@ -78,13 +79,18 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         var matcher = new PersonMatcher(
             Linker<PersonRecord>.WithModel(PersonLinkage.Spec, active.Model, await NameFrequenciesAsync(db, live, candidateRecords.Values, cancellationToken)),
             active.Thresholds);
-        var rejected = (await ChunkedAsync(changedIds, ids => db.ReviewItems.Where(r => ids.Contains(r.SourceRecordId) && r.Status == "rejected")
-                .Select(r => new { r.SourceRecordId, r.CandidatePersonId }).ToListAsync(cancellationToken)))
+        var rejected = (await db.ReviewItems.Where(r => EF.Parameter(changedIds).Contains(r.SourceRecordId) && r.Status == "rejected")
+                .Select(r => new { r.SourceRecordId, r.CandidatePersonId }).ToListAsync(cancellationToken))
             .GroupBy(r => r.SourceRecordId)
             .ToDictionary(g => g.Key, g => (IReadOnlySet<long>)g.Select(r => r.CandidatePersonId).ToHashSet());
         var nextPersonId = (await db.Persons.MaxAsync(p => (long?)p.Id, cancellationToken) ?? 0) + 1;
         var lookupMs = watch.ElapsedMilliseconds;
         var changedById = changed.ToDictionary(c => c.Id);
+        var newPersons = new Dictionary<long, Person>();
+        var newLinks = new List<RecordLink>();
+        var changedLinks = new List<RecordLink>();
+        var events = new List<PersonEvent>();
+        var reviews = new List<ReviewItem>();
 
         foreach (var record in live)
         {
@@ -97,27 +103,31 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
                 continue;
             }
 
-            var candidates = keysOf[record.Id]
+            var compared = keysOf[record.Id]
                 .SelectMany(k => index.TryGetValue(k, out var ids) && ids.Count <= maxBlock ? ids : [])
                 .Distinct()
                 .Where(id => id != record.Id && candidatePerson.ContainsKey(id))
                 .Select(id => new Candidate(candidateRecords[id], candidatePerson[id]));
-            var decision = matcher.Decide(record, candidates, rejected.GetValueOrDefault(record.Id));
+            var decision = matcher.Decide(record, compared, rejected.GetValueOrDefault(record.Id));
             var personId = decision.PersonId ?? nextPersonId++;
             if (decision.PersonId is null)
             {
-                db.Persons.Add(new Person { Id = personId, CreatedAtUtc = now, UpdatedAtUtc = now });
+                newPersons.Add(personId, new Person { Id = personId, CreatedAtUtc = now, UpdatedAtUtc = now });
             }
 
             if (link is null)
             {
                 link = new RecordLink { SourceRecordId = record.Id };
-                db.RecordLinks.Add(link);
+                newLinks.Add(link);
                 linkByRecord[record.Id] = link;
             }
-            else if (link.PersonId != personId)
+            else
             {
-                affectedPersons.Add(link.PersonId);
+                changedLinks.Add(link);
+                if (link.PersonId != personId)
+                {
+                    affectedPersons.Add(link.PersonId);
+                }
             }
 
             var moved = link.PersonId != personId;
@@ -125,21 +135,84 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
             var source = changedById[record.Id];
             if (moved)
             {
-                Survivorship.Emit(db, personId, PersonEventKinds.Linked, source.Division, $"{source.SourceSystem}/{source.RecordId} ({link.Method})", now);
+                events.Add(Survivorship.Event(personId, PersonEventKinds.Linked, source.Division, $"{source.SourceSystem}/{source.RecordId} ({link.Method})", now));
             }
             affectedPersons.Add(personId);
 
-            RaiseReviews(db, source, personId, decision, now);
+            RaiseReviews(reviews.Add, events.Add, source, personId, decision, now);
             Index(index, candidateRecords, candidatePerson, record, keysOf[record.Id], personId);
         }
 
         var decideMs = watch.ElapsedMilliseconds - lookupMs;
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(cancellationToken);
-        await BulkInserts.InsertBlockingKeysAsync(db, live.SelectMany(r => keysOf[r.Id].Select(k => (k, r.Id))).ToList(), cancellationToken);
-        var writeMs = watch.ElapsedMilliseconds - lookupMs - decideMs;
-        await Survivorship.RefreshAsync(db, affectedPersons, now, cancellationToken);
-        Log.BatchLinked(logger, live.Count, candidateRecords.Count, lookupMs, decideMs, writeMs, watch.ElapsedMilliseconds - lookupMs - decideMs - writeMs);
+        var persons = await RefreshPersonsAsync(db, affectedPersons, newPersons, changed, linkByRecord, events.Add, now, cancellationToken);
+        var survivorshipMs = watch.ElapsedMilliseconds - lookupMs - decideMs;
+
+        // Parents before children (links point at persons and records); ids drawn under the writer lock, in order.
+        await StoreBulk.InsertAsync(db, newPersons.Values.OrderBy(p => p.Id).ToList(), cancellationToken);
+        await StoreBulk.UpdateAsync(db, persons.Where(p => !newPersons.ContainsKey(p.Id)).ToList(), cancellationToken);
+        if (removedLinks.Count > 0)
+        {
+            await db.RecordLinks.Where(l => EF.Parameter(removedLinks).Contains(l.SourceRecordId)).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        await StoreBulk.UpdateAsync(db, changedLinks, cancellationToken);
+        await StoreBulk.InsertAsync(db, newLinks, cancellationToken);
+        await InsertWithIdsAsync(db, events, (e, id) => e.Id = id, cancellationToken);
+        await InsertWithIdsAsync(db, reviews, (r, id) => r.Id = id, cancellationToken);
+        await StoreBulk.InsertAsync(db, live.SelectMany(r => keysOf[r.Id].Select(k => new BlockingKey { Key = k, SourceRecordId = r.Id })).ToList(), cancellationToken);
+        Log.BatchLinked(logger, live.Count, candidateRecords.Count, lookupMs, decideMs, watch.ElapsedMilliseconds - lookupMs - decideMs - survivorshipMs, survivorshipMs);
+    }
+
+    /// <summary>
+    /// Survivorship for every person the batch touched, in memory: the stored records of each person, minus
+    /// this batch's records (whose links are not written yet), plus this batch's records by their new links.
+    /// </summary>
+    private static async Task<List<Person>> RefreshPersonsAsync(
+        ExchangeDbContext db,
+        HashSet<long> personIds,
+        Dictionary<long, Person> newPersons,
+        IReadOnlyList<SourceRecord> changed,
+        Dictionary<long, RecordLink> linkByRecord,
+        Action<PersonEvent> emit,
+        DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var stored = personIds.Where(id => !newPersons.ContainsKey(id)).ToList();
+        var persons = await db.Persons.Where(p => EF.Parameter(stored).Contains(p.Id)).ToListAsync(cancellationToken);
+        persons.AddRange(newPersons.Values);
+        var changedIds = changed.Select(c => c.Id).ToHashSet();
+        var records = new Dictionary<long, List<SourceRecord>>();
+        foreach (var group in await Survivorship.CurrentRecordsAsync(db, stored, cancellationToken))
+        {
+            records[group.Key] = group.Where(r => !changedIds.Contains(r.Id)).ToList();
+        }
+
+        foreach (var record in changed.Where(c => !c.Retracted))
+        {
+            var personId = linkByRecord[record.Id].PersonId;
+            (records.TryGetValue(personId, out var list) ? list : records[personId] = []).Add(record);
+        }
+
+        // In id order, so the events of one commit reach the change feed in the same order on every engine.
+        persons.Sort((a, b) => a.Id.CompareTo(b.Id));
+        foreach (var person in persons)
+        {
+            Survivorship.Refresh(person, records.GetValueOrDefault(person.Id) ?? [], emit, now);
+        }
+
+        return persons;
+    }
+
+    private static async Task InsertWithIdsAsync<TEntity>(ExchangeDbContext db, List<TEntity> rows, Action<TEntity, long> setId, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        var ids = await StoreBulk.AllocateIdsAsync<TEntity>(db, rows.Count, cancellationToken);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            setId(rows[i], ids[i]);
+        }
+
+        await StoreBulk.InsertAsync(db, rows, cancellationToken);
     }
 
     private static void Index(Dictionary<string, List<long>> index, Dictionary<long, PersonRecord> records, Dictionary<long, long> personOf, PersonRecord record, string[] keys, long personId)
@@ -157,17 +230,17 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
     }
 
     /// <summary>Opens the review items a decision calls for: an uncertain candidate, someone else's ID.</summary>
-    internal static void RaiseReviews(ExchangeDbContext db, SourceRecord source, long personId, MatchDecision decision, DateTime now)
+    internal static void RaiseReviews(Action<ReviewItem> addReview, Action<PersonEvent> emit, SourceRecord source, long personId, MatchDecision decision, DateTime now)
     {
         if (decision.ReviewPersonId is { } uncertain)
         {
-            db.ReviewItems.Add(Review(source, uncertain, "uncertain", decision, now));
+            addReview(Review(source, uncertain, "uncertain", decision, now));
         }
 
         foreach (var owner in decision.ConflictPersonIds)
         {
-            db.ReviewItems.Add(Review(source, owner, "national-id-of-another-person", decision, now));
-            Survivorship.Emit(db, personId, PersonEventKinds.ConflictRaised, source.Division, $"{source.SourceSystem}/{source.RecordId} carries the national ID of person {owner}", now);
+            addReview(Review(source, owner, "national-id-of-another-person", decision, now));
+            emit(Survivorship.Event(personId, PersonEventKinds.ConflictRaised, source.Division, $"{source.SourceSystem}/{source.RecordId} carries the national ID of person {owner}", now));
         }
     }
 
@@ -195,30 +268,11 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         var names = batch.Concat(candidates).Select(r => r.Name).Where(n => n.Length > 0).Distinct().ToList();
         // The highest record id approximates the population size without counting it on every batch.
         var total = Math.Max(1, await db.SourceRecords.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 1);
-        var counts = await ChunkedAsync(names, chunk => db.SourceRecords.Where(r => !r.Retracted && chunk.Contains(r.NameKey))
-            .GroupBy(r => r.NameKey).Select(g => new { Name = g.Key, Count = g.Count() }).ToListAsync(cancellationToken));
+        var counts = await db.SourceRecords.Where(r => !r.Retracted && EF.Parameter(names).Contains(r.NameKey))
+            .GroupBy(r => r.NameKey).Select(g => new { Name = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var frequencies = new Dictionary<string, double>?[PersonLinkage.Spec.Comparisons.Count];
         var nameComparison = PersonLinkage.Spec.Comparisons.ToList().FindIndex(c => c.Name == "name");
         frequencies[nameComparison] = counts.ToDictionary(c => c.Name, c => (double)c.Count / total, StringComparer.Ordinal);
         return frequencies;
-    }
-
-    private static async Task<List<TResult>> ChunkedAsync<TKey, TResult>(List<TKey> keys, Func<List<TKey>, Task<List<TResult>>> query)
-    {
-        var results = new List<TResult>();
-        foreach (var chunk in keys.Chunk(QueryChunk))
-        {
-            results.AddRange(await query([.. chunk]));
-        }
-
-        return results;
-    }
-
-    private static async Task ChunkedAsync<TKey>(List<TKey> keys, Func<List<TKey>, Task<int>> command)
-    {
-        foreach (var chunk in keys.Chunk(QueryChunk))
-        {
-            await command([.. chunk]);
-        }
     }
 }

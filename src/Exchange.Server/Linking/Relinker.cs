@@ -150,7 +150,7 @@ public sealed class Relinker(RecordWriter writer, LinkageModelProvider models, T
             }
 
             PersonRecords.Apply(link, decision, assignment.PersonOf[i], "relink-", version, now);
-            OnlineLinker.RaiseReviews(db, byId[sources[i].Id], assignment.PersonOf[i], decision, now);
+            OnlineLinker.RaiseReviews(r => db.ReviewItems.Add(r), e => db.PersonEvents.Add(e), byId[sources[i].Id], assignment.PersonOf[i], decision, now);
         }
 
         db.ChangeTracker.DetectChanges();

@@ -21,37 +21,50 @@ public static class Survivorship
     private const int EmployeeEndowment = 1;
     private const int ResidentEndowment = 2;
 
+    /// <summary>Refreshes tracked persons through EF (human decisions and the re-link: few rows, or rare).</summary>
     public static async Task RefreshAsync(ExchangeDbContext db, IReadOnlyCollection<long> personIds, DateTime now, CancellationToken cancellationToken)
     {
         // In id order, so the events of one commit reach the change feed in the same order on every engine
         // and every run (a server database returns unordered rows in whatever order its plan yields).
-        foreach (var chunk in personIds.Order().Chunk(500))
+        var ids = personIds.ToList();
+        var persons = await db.Persons.AsTracking().Where(p => EF.Parameter(ids).Contains(p.Id)).OrderBy(p => p.Id).ToListAsync(cancellationToken);
+        var byPerson = await CurrentRecordsAsync(db, ids, cancellationToken);
+        foreach (var person in persons)
         {
-            var ids = chunk.ToList();
-            var persons = await db.Persons.AsTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Id).ToListAsync(cancellationToken);
-            var records = await (
-                    from link in db.RecordLinks
-                    join record in db.SourceRecords on link.SourceRecordId equals record.Id
-                    where ids.Contains(link.PersonId) && !record.Retracted
-                    select new { link.PersonId, Record = record })
-                .ToListAsync(cancellationToken);
-            var byPerson = records.ToLookup(r => r.PersonId, r => r.Record);
-            var today = DateOnly.FromDateTime(now);
-            foreach (var person in persons)
-            {
-                var before = State.Of(person, today);
-                Apply(person, byPerson[person.Id].ToList());
-                person.UpdatedAtUtc = now;
-                RecordEvents(db, person, before, State.Of(person, today), now);
-            }
+            Refresh(person, byPerson[person.Id].ToList(), e => db.PersonEvents.Add(e), now);
         }
 
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>The current (not retracted) records linked to each of the persons, as stored.</summary>
+    public static async Task<ILookup<long, SourceRecord>> CurrentRecordsAsync(ExchangeDbContext db, List<long> personIds, CancellationToken cancellationToken)
+    {
+        var records = await (
+                from link in db.RecordLinks
+                join record in db.SourceRecords on link.SourceRecordId equals record.Id
+                where EF.Parameter(personIds).Contains(link.PersonId) && !record.Retracted
+                select new { link.PersonId, Record = record })
+            .ToListAsync(cancellationToken);
+        return records.ToLookup(r => r.PersonId, r => r.Record);
+    }
+
+    /// <summary>Derives a person's fields from its current records and emits the feed events the change calls for.</summary>
+    public static void Refresh(Person person, List<SourceRecord> records, Action<PersonEvent> emit, DateTime now)
+    {
+        var today = DateOnly.FromDateTime(now);
+        var before = State.Of(person, today);
+        Apply(person, records);
+        person.UpdatedAtUtc = now;
+        RecordEvents(emit, person, before, State.Of(person, today), now);
+    }
+
     /// <summary>Appends a person event to the change feed (same transaction as the change itself).</summary>
     public static void Emit(ExchangeDbContext db, long personId, string kind, string division, string detail, DateTime now) =>
-        db.PersonEvents.Add(new PersonEvent { PersonId = personId, Kind = kind, Division = division, Detail = detail, CreatedAtUtc = now });
+        db.PersonEvents.Add(Event(personId, kind, division, detail, now));
+
+    public static PersonEvent Event(long personId, string kind, string division, string detail, DateTime now) =>
+        new() { PersonId = personId, Kind = kind, Division = division, Detail = detail, CreatedAtUtc = now };
 
     private readonly record struct State(bool Exists, bool Deceased, bool DeceasedWithActive, bool Gap)
     {
@@ -63,27 +76,27 @@ public static class Survivorship
     }
 
     // The feed reports what changed for the person as a whole, so a subscriber need not re-derive it.
-    private static void RecordEvents(ExchangeDbContext db, Person person, State before, State after, DateTime now)
+    private static void RecordEvents(Action<PersonEvent> emit, Person person, State before, State after, DateTime now)
     {
         if (!before.Exists && after.Exists && person.MergedIntoId is null)
         {
-            Emit(db, person.Id, PersonEventKinds.Created, person.Division, person.InRegister ? "in register" : "unknown to register", now);
+            emit(Event(person.Id, PersonEventKinds.Created, person.Division, person.InRegister ? "in register" : "unknown to register", now));
         }
 
         if (!before.Deceased && after.Deceased)
         {
-            Emit(db, person.Id, PersonEventKinds.Died, person.Division, $"died {person.DeathDate:yyyy-MM-dd}", now);
+            emit(Event(person.Id, PersonEventKinds.Died, person.Division, $"died {person.DeathDate:yyyy-MM-dd}", now));
         }
 
         if (!before.DeceasedWithActive && after.DeceasedWithActive)
         {
-            Emit(db, person.Id, PersonEventKinds.DeceasedWithActiveEnrollment, person.Division,
-                $"died {person.DeathDate:yyyy-MM-dd}, {person.ActiveEndowmentCount} active endowment enrollment(s)", now);
+            emit(Event(person.Id, PersonEventKinds.DeceasedWithActiveEnrollment, person.Division,
+                $"died {person.DeathDate:yyyy-MM-dd}, {person.ActiveEndowmentCount} active endowment enrollment(s)", now));
         }
 
         if (before.Gap != after.Gap && (after.Exists || before.Exists))
         {
-            Emit(db, person.Id, after.Gap ? PersonEventKinds.GapOpened : PersonEventKinds.GapClosed, person.Division, string.Empty, now);
+            emit(Event(person.Id, after.Gap ? PersonEventKinds.GapOpened : PersonEventKinds.GapClosed, person.Division, string.Empty, now));
         }
     }
 

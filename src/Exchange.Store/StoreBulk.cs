@@ -1,0 +1,157 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Exchange.Store;
+
+/// <summary>
+/// Writes the rows of a pushed batch (thousands per transaction) without EF's change tracker, which costs
+/// several times what the database does for them. PostgreSQL takes binary COPY (<see cref="PostgresBulk"/>);
+/// SQLite and SQL Server take one prepared statement per table, reused for every row, on the context's
+/// connection and open transaction. Ids are drawn by the hub under the store's writer lock
+/// (<see cref="StoreSetup.LockWritersAsync"/>; on SQLite the transaction's BEGIN IMMEDIATE), so rows can
+/// reference each other before they are written. Columns come from the EF model, so the writes follow
+/// the migrations.
+/// </summary>
+public static class StoreBulk
+{
+    /// <summary>The next <paramref name="count"/> ids of an entity with a generated single-column key.</summary>
+    public static async Task<long[]> AllocateIdsAsync<TEntity>(ExchangeDbContext db, int count, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        if (PostgresBulk.Applies(db))
+        {
+            return await PostgresBulk.AllocateIdsAsync<TEntity>(db, count, cancellationToken);
+        }
+
+        var entity = db.Model.FindEntityType(typeof(TEntity))!;
+        var table = Quote(entity.GetTableName()!);
+        var key = Quote(entity.FindPrimaryKey()!.Properties.Single().GetColumnName());
+        // SQLite's AUTOINCREMENT never reuses an id, even of a deleted row: its sqlite_sequence counts too.
+        var sql = db.Database.IsSqlite()
+            ? $"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{entity.GetTableName()}'), 0), COALESCE((SELECT MAX({key}) FROM {table}), 0))"
+            : $"SELECT COALESCE(MAX({key}), 0) FROM {table}";
+        await using var command = Command(db, sql);
+        var last = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        var ids = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = last + 1 + i;
+        }
+
+        return ids;
+    }
+
+    /// <summary>Inserts new rows, every mapped column (keys included).</summary>
+    public static async Task InsertAsync<TEntity>(ExchangeDbContext db, IReadOnlyCollection<TEntity> rows, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (PostgresBulk.Applies(db))
+        {
+            await PostgresBulk.InsertAsync(db, rows, cancellationToken);
+            return;
+        }
+
+        var entity = db.Model.FindEntityType(typeof(TEntity))!;
+        var table = Quote(entity.GetTableName()!);
+        var columns = entity.GetProperties().ToList();
+        var sql = $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName())))}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
+        // SQL Server takes explicit values in an identity column only when told to, for the session.
+        var identity = db.Database.IsSqlServer() && entity.FindPrimaryKey()!.Properties.Any(p => p.ValueGenerated != ValueGenerated.Never);
+        if (identity)
+        {
+            await ExecuteAsync(db, $"SET IDENTITY_INSERT {table} ON", cancellationToken);
+        }
+
+        await RunPreparedAsync(db, sql, columns, rows, cancellationToken);
+        if (identity)
+        {
+            await ExecuteAsync(db, $"SET IDENTITY_INSERT {table} OFF", cancellationToken);
+        }
+    }
+
+    /// <summary>Updates rows that exist, found by their key: every other mapped column is written.</summary>
+    public static async Task UpdateAsync<TEntity>(ExchangeDbContext db, IReadOnlyCollection<TEntity> rows, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (PostgresBulk.Applies(db))
+        {
+            await PostgresBulk.UpsertAsync(db, rows, cancellationToken);
+            return;
+        }
+
+        var entity = db.Model.FindEntityType(typeof(TEntity))!;
+        var keys = entity.FindPrimaryKey()!.Properties;
+        var values = entity.GetProperties().Where(p => !keys.Contains(p)).ToList();
+        List<IProperty> columns = [.. values, .. keys];
+        var set = string.Join(", ", values.Select((c, i) => $"{Quote(c.GetColumnName())} = @p{i}"));
+        var where = string.Join(" AND ", keys.Select((c, i) => $"{Quote(c.GetColumnName())} = @p{values.Count + i}"));
+        await RunPreparedAsync(db, $"UPDATE {Quote(entity.GetTableName()!)} SET {set} WHERE {where}", columns, rows, cancellationToken);
+    }
+
+    private static async Task RunPreparedAsync<TEntity>(ExchangeDbContext db, string sql, IReadOnlyList<IProperty> columns, IEnumerable<TEntity> rows, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        await using var command = Command(db, sql);
+        var bindings = new (DbParameter Parameter, IClrPropertyGetter Get, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Converter)[columns.Count];
+        for (var i = 0; i < columns.Count; i++)
+        {
+            // The provider's own type mapping configures each parameter as EF would (SQLite's text dates,
+            // SQL Server's sizes), so the rows read back through EF unchanged.
+            var mapping = columns[i].GetRelationalTypeMapping();
+            var parameter = mapping.CreateParameter(command, "@p" + i, null, columns[i].IsNullable);
+            command.Parameters.Add(parameter);
+            bindings[i] = (parameter, columns[i].GetGetter(), mapping.Converter);
+        }
+
+        await command.PrepareAsync(cancellationToken);
+        foreach (var row in rows)
+        {
+            foreach (var (parameter, get, converter) in bindings)
+            {
+                var value = get.GetClrValue(row);
+                if (value is not null && converter is not null)
+                {
+                    value = converter.ConvertToProvider(value);
+                }
+
+                parameter.Value = value ?? DBNull.Value;
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static DbCommand Command(ExchangeDbContext db, string sql)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Bulk rows are written inside the batch's transaction.");
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static async Task ExecuteAsync(ExchangeDbContext db, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(db, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Quote(string identifier) => new StringBuilder("\"").Append(identifier.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"').ToString();
+}
