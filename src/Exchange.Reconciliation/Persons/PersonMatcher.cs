@@ -42,6 +42,7 @@ public sealed class PersonMatcher(Linker<PersonRecord> linker, Thresholds thresh
         Span<int> levels = stackalloc int[comparisons];
         var best = new Dictionary<long, (double Weight, int[] Levels, long RecordId, bool Register)>();
         var conflicts = new List<long>();
+        var otherRegisterPersons = new HashSet<long>();
         foreach (var candidate in candidates)
         {
             if (candidate.Record.Id == record.Id)
@@ -51,9 +52,12 @@ public sealed class PersonMatcher(Linker<PersonRecord> linker, Thresholds thresh
 
             // The register is authoritative for identity: two register records with different valid IDs
             // are two people, however alike their names and birthdays (张伟 born the same day in the same county).
+            // That holds for the whole person, not only this candidate: an enrollment with a mistyped ID may
+            // resemble this record while its person is someone else in the register.
             if (record.Role == RecordRole.Register && candidate.Record.Role == RecordRole.Register
                 && record.IdCheckValid && candidate.Record.IdCheckValid && record.NationalId != candidate.Record.NationalId)
             {
+                otherRegisterPersons.Add(candidate.PersonId);
                 continue;
             }
 
@@ -85,7 +89,7 @@ public sealed class PersonMatcher(Linker<PersonRecord> linker, Thresholds thresh
         (double Weight, int[] Levels, long RecordId, bool Register) top = (double.NegativeInfinity, new int[comparisons], 0, false);
         foreach (var (person, score) in best)
         {
-            if (conflicts.Contains(person) || excludedPersons?.Contains(person) == true)
+            if (conflicts.Contains(person) || otherRegisterPersons.Contains(person) || excludedPersons?.Contains(person) == true)
             {
                 continue;
             }
