@@ -6,7 +6,7 @@ namespace Exchange.Bench;
 /// <summary>What `all` runs; the defaults fit ten minutes on two cores, --full runs the 1M sizes.</summary>
 internal sealed record AllOptions
 {
-    public int IngestRecords { get; init; } = 50_000;
+    public int IngestRecords { get; init; } = 100_000;
 
     public int QueryPersons { get; init; } = 1_000_000;
 

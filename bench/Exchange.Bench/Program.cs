@@ -15,7 +15,7 @@ internal static class Program
                exchange-bench store --postgres CONNECTION [--people 1000000] [--out FILE]
 
           all           ingest, queries, scale and linkage, each against its ceiling; writes results.md and results.svg.
-                        Defaults fit 10 minutes on 2 cores (50k-record ingest per store); --full: 1M ingest and linkage.
+                        Defaults fit 10 minutes on 2 cores (100k-record ingest per store); --full: 1M ingest and linkage.
           --store S     sqlite: SQLite only; postgres or both (default): the ingest also on PostgreSQL, each run on a
                         fresh database created and dropped here
           --connection  PostgreSQL connection string of a role that may create databases; default EXCHANGE_TEST_POSTGRES,
