@@ -25,23 +25,42 @@ public sealed class PersonGrpcService(
     private const int DefaultFindResults = 10;
     private const int MaxFindResults = 100;
 
+    // GetPerson is the hot read: compiled once, so a call skips LINQ translation and the query-cache lookup.
+    private static readonly Func<ExchangeDbContext, long, CancellationToken, Task<Store.Person?>> PersonById =
+        EF.CompileAsyncQuery((ExchangeDbContext db, long id, CancellationToken cancellationToken) => db.Persons.SingleOrDefault(p => p.Id == id));
+
+    private static readonly Func<ExchangeDbContext, long, IAsyncEnumerable<LinkedRow>> LinkedRows =
+        EF.CompileAsyncQuery((ExchangeDbContext db, long personId) =>
+            from link in db.RecordLinks
+            join record in db.SourceRecords on link.SourceRecordId equals record.Id
+            join version in db.RecordVersions on record.VersionRowId equals version.Id
+            where link.PersonId == personId && !record.Retracted
+            orderby record.Kind, record.SourceSystem, record.RecordId
+            select new LinkedRow(link, record, version));
+
+    private static readonly Func<ExchangeDbContext, long, CancellationToken, Task<MatchedRecord?>> MatchedById =
+        EF.CompileAsyncQuery((ExchangeDbContext db, long id, CancellationToken cancellationToken) =>
+            db.SourceRecords.Where(r => r.Id == id).Select(r => new MatchedRecord(r.SourceSystem, r.RecordId, r.Division)).SingleOrDefault());
+
+    private sealed record LinkedRow(RecordLink Link, SourceRecord Record, RecordVersion Version);
+
+    private sealed record MatchedRecord(string SourceSystem, string RecordId, string Division);
+
     [Authorize(Policy = HubPolicies.ReviewLinks)]
     public override async Task<GetPersonResponse> GetPerson(GetPersonRequest request, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
         Purposes.Require(caller, request.Purpose);
         await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
-        var person = await db.Persons.SingleOrDefaultAsync(p => p.Id == request.PersonId, context.CancellationToken)
+        var person = await PersonById(db, request.PersonId, context.CancellationToken)
             ?? throw NotFound($"No person {request.PersonId}.");
-        var rows = await (
-                from link in db.RecordLinks
-                join record in db.SourceRecords on link.SourceRecordId equals record.Id
-                join version in db.RecordVersions on record.VersionRowId equals version.Id
-                where link.PersonId == person.Id && !record.Retracted
-                orderby record.Kind, record.SourceSystem, record.RecordId
-                select new { link, record, version })
-            .ToListAsync(context.CancellationToken);
-        var visible = rows.Where(r => DivisionCode.IsWithin(r.record.Division, caller.RegionScope)).ToList();
+        var rows = new List<LinkedRow>();
+        await foreach (var row in LinkedRows(db, person.Id).WithCancellation(context.CancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        var visible = rows.Where(r => DivisionCode.IsWithin(r.Record.Division, caller.RegionScope)).ToList();
         if (visible.Count == 0 && !DivisionCode.IsWithin(person.Division, caller.RegionScope))
         {
             throw RpcErrors.PermissionDenied($"Person {person.Id} is outside the client's region scope '{caller.RegionScope}'.");
@@ -52,8 +71,8 @@ public sealed class PersonGrpcService(
         {
             response.Records.Add(new LinkedRecord
             {
-                Record = RecordGrpcService.ToStoredRecord(row.version, current: true),
-                Link = await ExplainAsync(db, row.link, row.record, caller.RegionScope, context.CancellationToken),
+                Record = RecordGrpcService.ToStoredRecord(row.Version, current: true),
+                Link = await ExplainAsync(db, row.Link, row.Record, caller.RegionScope, context.CancellationToken),
             });
         }
 
@@ -298,7 +317,7 @@ public sealed class PersonGrpcService(
         };
         explanation.Fields.AddRange(Fields(link.Levels, model));
         if (link.MatchedSourceRecordId is { } matchedId
-            && await db.SourceRecords.Where(r => r.Id == matchedId).Select(r => new { r.SourceSystem, r.RecordId, r.Division }).SingleOrDefaultAsync(cancellationToken) is { } matched)
+            && await MatchedById(db, matchedId, cancellationToken) is { } matched)
         {
             // Least privilege: a match in another region is named only as such.
             var visible = DivisionCode.IsWithin(matched.Division, scope);
