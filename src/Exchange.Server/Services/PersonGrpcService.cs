@@ -52,6 +52,8 @@ public sealed class PersonGrpcService(
         var caller = CallerIdentity.From(context);
         Purposes.Require(caller, request.Purpose);
         await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
+        // One connection for the call's queries instead of one pool round trip each.
+        await db.Database.OpenConnectionAsync(context.CancellationToken);
         var person = await PersonById(db, request.PersonId, context.CancellationToken)
             ?? throw NotFound($"No person {request.PersonId}.");
         var rows = new List<LinkedRow>();
@@ -233,10 +235,13 @@ public sealed class PersonGrpcService(
         }
 
         await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
+        await db.Database.OpenConnectionAsync(context.CancellationToken);
         var query = new PersonQuery(request.Name, new DateOnly(birth.Year, birth.Month, birth.Day), (int)request.Gender, scope,
             request.MaxResults == 0 ? DefaultFindResults : request.MaxResults, request.MinProbability);
         var (hits, compared) = await search.FindAsync(db, query, context.CancellationToken);
         var response = new FindPersonsResponse { RecordsCompared = compared };
+        // The model the fields are weighed by: looked up once per call, not once per candidate.
+        var active = hits.Count == 0 ? null : (await models.GetAsync(db, context.CancellationToken)).Model;
         foreach (var hit in hits)
         {
             var candidate = new PersonCandidate
@@ -248,7 +253,7 @@ public sealed class PersonGrpcService(
                 MatchedSourceSystem = DivisionCode.IsWithin(hit.MatchedRecord.Division, caller.RegionScope) ? hit.MatchedRecord.SourceSystem : "(outside your region)",
                 MatchedRecordId = DivisionCode.IsWithin(hit.MatchedRecord.Division, caller.RegionScope) ? hit.MatchedRecord.RecordId : "(outside your region)",
             };
-            candidate.Fields.AddRange(Fields(PersonRecords.DescribeLevels(hit.Levels), (await models.GetAsync(db, context.CancellationToken)).Model));
+            candidate.Fields.AddRange(Fields(PersonRecords.DescribeLevels(hit.Levels), active!));
             response.Candidates.Add(candidate);
         }
 
