@@ -26,21 +26,30 @@ public sealed class PersonGrpcService(
     private const int MaxFindResults = 100;
 
     // GetPerson is the hot read: compiled once, so a call skips LINQ translation and the query-cache lookup.
-    private static readonly Func<ExchangeDbContext, long, CancellationToken, Task<Store.Person?>> PersonById =
-        EF.CompileAsyncQuery((ExchangeDbContext db, long id, CancellationToken cancellationToken) => db.Persons.SingleOrDefault(p => p.Id == id));
+    // A compiled query keeps the first store's translation, so there is one set per provider (tests and the
+    // bench run SQLite and PostgreSQL hubs in one process).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CompiledReads> Reads = new(StringComparer.Ordinal);
 
-    private static readonly Func<ExchangeDbContext, long, IAsyncEnumerable<LinkedRow>> LinkedRows =
-        EF.CompileAsyncQuery((ExchangeDbContext db, long personId) =>
-            from link in db.RecordLinks
-            join record in db.SourceRecords on link.SourceRecordId equals record.Id
-            join version in db.RecordVersions on record.VersionRowId equals version.Id
-            where link.PersonId == personId && !record.Retracted
-            orderby record.Kind, record.SourceSystem, record.RecordId
-            select new LinkedRow(link, record, version));
+    private static CompiledReads ReadsFor(ExchangeDbContext db) => Reads.GetOrAdd(db.Database.ProviderName ?? "", _ => new CompiledReads());
 
-    private static readonly Func<ExchangeDbContext, long, CancellationToken, Task<MatchedRecord?>> MatchedById =
-        EF.CompileAsyncQuery((ExchangeDbContext db, long id, CancellationToken cancellationToken) =>
-            db.SourceRecords.Where(r => r.Id == id).Select(r => new MatchedRecord(r.SourceSystem, r.RecordId, r.Division)).SingleOrDefault());
+    private sealed class CompiledReads
+    {
+        public readonly Func<ExchangeDbContext, long, CancellationToken, Task<Store.Person?>> PersonById =
+            EF.CompileAsyncQuery((ExchangeDbContext db, long id, CancellationToken cancellationToken) => db.Persons.SingleOrDefault(p => p.Id == id));
+
+        public readonly Func<ExchangeDbContext, long, IAsyncEnumerable<LinkedRow>> LinkedRows =
+            EF.CompileAsyncQuery((ExchangeDbContext db, long personId) =>
+                from link in db.RecordLinks
+                join record in db.SourceRecords on link.SourceRecordId equals record.Id
+                join version in db.RecordVersions on record.VersionRowId equals version.Id
+                where link.PersonId == personId && !record.Retracted
+                orderby record.Kind, record.SourceSystem, record.RecordId
+                select new LinkedRow(link, record, version));
+
+        public readonly Func<ExchangeDbContext, long, CancellationToken, Task<MatchedRecord?>> MatchedById =
+            EF.CompileAsyncQuery((ExchangeDbContext db, long id, CancellationToken cancellationToken) =>
+                db.SourceRecords.Where(r => r.Id == id).Select(r => new MatchedRecord(r.SourceSystem, r.RecordId, r.Division)).SingleOrDefault());
+    }
 
     private sealed record LinkedRow(RecordLink Link, SourceRecord Record, RecordVersion Version);
 
@@ -54,10 +63,10 @@ public sealed class PersonGrpcService(
         await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
         // One connection for the call's queries instead of one pool round trip each.
         await db.Database.OpenConnectionAsync(context.CancellationToken);
-        var person = await PersonById(db, request.PersonId, context.CancellationToken)
+        var person = await ReadsFor(db).PersonById(db, request.PersonId, context.CancellationToken)
             ?? throw NotFound($"No person {request.PersonId}.");
         var rows = new List<LinkedRow>();
-        await foreach (var row in LinkedRows(db, person.Id).WithCancellation(context.CancellationToken))
+        await foreach (var row in ReadsFor(db).LinkedRows(db, person.Id).WithCancellation(context.CancellationToken))
         {
             rows.Add(row);
         }
@@ -322,7 +331,7 @@ public sealed class PersonGrpcService(
         };
         explanation.Fields.AddRange(Fields(link.Levels, model));
         if (link.MatchedSourceRecordId is { } matchedId
-            && await MatchedById(db, matchedId, cancellationToken) is { } matched)
+            && await ReadsFor(db).MatchedById(db, matchedId, cancellationToken) is { } matched)
         {
             // Least privilege: a match in another region is named only as such.
             var visible = DivisionCode.IsWithin(matched.Division, scope);
