@@ -175,6 +175,8 @@ public sealed class AuditLog : BackgroundService
     {
         var started = Stopwatch.GetTimestamp();
         await using var db = await _contextFactory.CreateDbContextAsync();
+        // The group is one transaction that fails as a whole: savepoints around SaveChanges would only add statements.
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync();
         // Bumping the head row first takes its lock (PostgreSQL) or the write lock (SQLite): concurrent
         // appenders, in this process or another, get consecutive, non-overlapping index ranges.

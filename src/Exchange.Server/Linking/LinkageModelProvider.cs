@@ -8,6 +8,7 @@ namespace Exchange.Server.Linking;
 /// <summary>The model and thresholds online linking uses: the newest trained version in the store, else the shipped default.</summary>
 public sealed class LinkageModelProvider
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, FellegiSunterModel> _versions = new();
     private volatile ActiveModel? _current;
 
     public sealed record ActiveModel(int Version, FellegiSunterModel Model, Thresholds Thresholds);
@@ -38,8 +39,19 @@ public sealed class LinkageModelProvider
             return DefaultModel.Value;
         }
 
+        // A stored version never changes (a re-link stores a new one), so each is parsed once per process.
+        if (_versions.TryGetValue(version, out var known))
+        {
+            return known;
+        }
+
         var stored = await db.LinkageModels.SingleOrDefaultAsync(m => m.Version == version, cancellationToken);
-        return stored is null ? DefaultModel.Value : ModelSerializer.FromJson(stored.Parameters);
+        if (stored is null)
+        {
+            return DefaultModel.Value;
+        }
+
+        return _versions.GetOrAdd(version, ModelSerializer.FromJson(stored.Parameters));
     }
 
     private static readonly Lazy<FellegiSunterModel> DefaultModel = new(DefaultPersonModel.Load);

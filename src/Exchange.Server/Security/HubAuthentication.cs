@@ -42,38 +42,9 @@ public static class HubAuthentication
     public static IServiceCollection AddHubAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(CallerScheme)
-            .AddCertificate()
+            .AddScheme<AuthenticationSchemeOptions, ConnectionCertificateHandler>(CertificateAuthenticationDefaults.AuthenticationScheme, null)
             .AddScheme<AuthenticationSchemeOptions, CallerAuthenticationHandler>(CallerScheme, null);
-        services.AddOptions<CertificateAuthenticationOptions>(CertificateAuthenticationDefaults.AuthenticationScheme)
-            .Configure<HubCertificates>((options, certificates) =>
-            {
-                // Only certificates chained to the hub's own CA; the OS trust store plays no part.
-                options.AllowedCertificateTypes = CertificateTypes.Chained;
-                options.ChainTrustValidationMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                options.CustomTrustStore.Add(certificates.Authority);
-                // Revocation lives in the hub's registry (no CRL/OCSP endpoints exist for this private CA).
-                options.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                options.ValidateCertificateUse = true;
-                options.ValidateValidityPeriod = true;
-                options.Events = new CertificateAuthenticationEvents
-                {
-                    OnCertificateValidated = AuthenticateAgainstRegistryAsync,
-                    // The handler's default challenge is 403; an unknown or revoked certificate is an
-                    // authentication failure, which gRPC clients see as UNAUTHENTICATED (HTTP 401).
-                    OnChallenge = context =>
-                    {
-                        context.HandleResponse();
-                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                        return Task.CompletedTask;
-                    },
-                    OnAuthenticationFailed = context =>
-                    {
-                        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Exchange.Authentication");
-                        Log.CallerRefused(logger, "(chain)", context.Exception.Message);
-                        return Task.CompletedTask;
-                    },
-                };
-            });
+        services.AddSingleton<ValidatedTokens>();
 
         static void Ministry(AuthorizationPolicyBuilder policy, string scope) =>
             policy.RequireClaim(CallerIdentity.ScopeClaim, scope).RequireRole(ClientRoles.PublicSecurity, ClientRoles.HumanResources);
@@ -92,31 +63,91 @@ public static class HubAuthentication
         return services;
     }
 
-    private static async Task AuthenticateAgainstRegistryAsync(CertificateValidatedContext context)
+    /// <summary>
+    /// The TLS client certificate, accepted by the registry (per call: a revocation or suspension applies to the
+    /// next call). Kestrel already refused the handshake of any certificate that does not chain to the hub's CA
+    /// for client use; the chain is built again here once per connection (the certificate object is the
+    /// connection's), and only its validity dates, which move with the clock, are checked per call.
+    /// </summary>
+    private sealed class ConnectionCertificateHandler(
+        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, HubCertificates certificates, ClientRegistry registry, TimeProvider clock)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
-        var certificate = context.ClientCertificate;
-        var thumbprint = CertificateAuthority.Thumbprint(certificate);
-        var registry = context.HttpContext.RequestServices.GetRequiredService<ClientRegistry>();
-        var (client, refusal) = await registry.AuthenticateAsync(certificate, context.HttpContext.RequestAborted);
-        if (client is null)
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Security.Cryptography.X509Certificates.X509Certificate2, CheckedCertificate> Checked = new();
+
+        protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
         {
-            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Exchange.Authentication");
-            Log.CallerRefused(logger, thumbprint, refusal!);
-            context.Fail(refusal!);
-            return;
+            var certificate = Context.Connection.ClientCertificate;
+            if (certificate is null)
+            {
+                return AuthenticateResult.NoResult();
+            }
+
+            var known = Checked.GetValue(certificate, c => new CheckedCertificate(
+                CertificateAuthority.Thumbprint(c), c.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false), certificates.Validator.Validate(c)));
+            var now = clock.GetUtcNow();
+            var refusal = known.ChainRefusal
+                ?? (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime()
+                    || now < certificates.Authority.NotBefore.ToUniversalTime() || now > certificates.Authority.NotAfter.ToUniversalTime()
+                    ? "certificate outside its validity period" : null);
+            if (refusal is not null)
+            {
+                Log.CallerRefused(Logger, "(chain)", refusal);
+                return AuthenticateResult.Fail(refusal);
+            }
+
+            var (client, registryRefusal) = await registry.AuthenticateAsync(known.Thumbprint, known.CommonName, Context.RequestAborted);
+            if (client is null)
+            {
+                Log.CallerRefused(Logger, known.Thumbprint, registryRefusal!);
+                return AuthenticateResult.Fail(registryRefusal!);
+            }
+
+            var claims = new List<Claim>
+            {
+                new(ClaimTypes.NameIdentifier, client.ClientId),
+                new(ClaimTypes.Name, client.ClientId),
+                new(ClaimTypes.Role, client.Role),
+                new(CallerIdentity.RegionScopeClaim, client.RegionScope),
+                new(CallerIdentity.ThumbprintClaim, known.Thumbprint),
+            };
+            claims.AddRange(client.Purposes.Select(purpose => new Claim(CallerIdentity.PurposeClaim, purpose)));
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name));
         }
 
-        var claims = new List<Claim>
+        // An unknown or revoked certificate is an authentication failure, which gRPC clients see as UNAUTHENTICATED (HTTP 401).
+        protected override Task HandleChallengeAsync(AuthenticationProperties properties)
         {
-            new(ClaimTypes.NameIdentifier, client.ClientId),
-            new(ClaimTypes.Name, client.ClientId),
-            new(ClaimTypes.Role, client.Role),
-            new(CallerIdentity.RegionScopeClaim, client.RegionScope),
-            new(CallerIdentity.ThumbprintClaim, thumbprint),
-        };
-        claims.AddRange(client.Purposes.Select(purpose => new Claim(CallerIdentity.PurposeClaim, purpose)));
-        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, context.Scheme.Name));
-        context.Success();
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Task.CompletedTask;
+        }
+
+        private sealed record CheckedCertificate(string Thumbprint, string CommonName, string? ChainRefusal);
+    }
+
+    private sealed record ValidatedToken(string? Subject, string[] Scopes);
+
+    /// <summary>Access tokens OpenIddict accepted, by token and certificate, until their expiry (at most a minute).</summary>
+    private sealed class ValidatedTokens(TimeProvider clock)
+    {
+        private static readonly TimeSpan MaxReuse = TimeSpan.FromMinutes(1);
+        private const int MaxEntries = 10_000;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Token, string Thumbprint), (ValidatedToken Token, DateTimeOffset Until)> _tokens = new();
+
+        public ValidatedToken? Find(string token, string thumbprint) =>
+            _tokens.TryGetValue((token, thumbprint), out var entry) && clock.GetUtcNow() < entry.Until ? entry.Token : null;
+
+        public void Remember(string token, string thumbprint, ValidatedToken validated, DateTimeOffset expires)
+        {
+            if (_tokens.Count >= MaxEntries)
+            {
+                // Simpler than an LRU: at most one validation more per live token.
+                _tokens.Clear();
+            }
+
+            var until = clock.GetUtcNow() + MaxReuse;
+            _tokens[(token, thumbprint)] = (validated, until < expires ? until : expires);
+        }
     }
 
     /// <summary>Certificate (registry) and access token (bound to it), or no caller at all.</summary>
@@ -131,24 +162,49 @@ public static class HubAuthentication
                 return byCertificate.Failure is { } failure ? AuthenticateResult.Fail(failure) : AuthenticateResult.NoResult();
             }
 
-            // OpenIddict checks signature, lifetime, issuer and the token's binding (cnf x5t#S256) to this connection's certificate.
-            var byToken = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-            if (!byToken.Succeeded)
+            var thumbprint = byCertificate.Principal.FindFirstValue(CallerIdentity.ThumbprintClaim) ?? "";
+            var token = await TokenAsync(thumbprint);
+            if (token is null)
             {
-                Log.CallerRefused(Logger, byCertificate.Principal.FindFirstValue(CallerIdentity.ThumbprintClaim) ?? "", "no valid access token bound to the certificate");
+                Log.CallerRefused(Logger, thumbprint, "no valid access token bound to the certificate");
                 return AuthenticateResult.Fail("A valid access token bound to the client certificate is required.");
             }
 
             var certificateClient = byCertificate.Principal.FindFirstValue(ClaimTypes.NameIdentifier);
-            var tokenClient = byToken.Principal.GetClaim(OpenIddictConstants.Claims.Subject);
-            if (!string.Equals(certificateClient, tokenClient, StringComparison.Ordinal))
+            if (!string.Equals(certificateClient, token.Subject, StringComparison.Ordinal))
             {
                 return AuthenticateResult.Fail("The access token was issued to another client.");
             }
 
             var identity = new ClaimsIdentity(byCertificate.Principal.Claims, CallerScheme, ClaimTypes.Name, ClaimTypes.Role);
-            identity.AddClaims(byToken.Principal.GetScopes().Select(scope => new Claim(CallerIdentity.ScopeClaim, scope)));
+            identity.AddClaims(token.Scopes.Select(scope => new Claim(CallerIdentity.ScopeClaim, scope)));
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), CallerScheme));
+        }
+
+        // OpenIddict checks signature, lifetime, issuer and the token's binding (cnf x5t#S256) to this connection's
+        // certificate; a token it accepted is reused for the same certificate until it expires (or briefly).
+        private async Task<ValidatedToken?> TokenAsync(string thumbprint)
+        {
+            var tokens = Context.RequestServices.GetRequiredService<ValidatedTokens>();
+            var header = Request.Headers.Authorization.ToString();
+            if (header.Length > 0 && tokens.Find(header, thumbprint) is { } known)
+            {
+                return known;
+            }
+
+            var byToken = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+            if (!byToken.Succeeded)
+            {
+                return null;
+            }
+
+            var validated = new ValidatedToken(byToken.Principal.GetClaim(OpenIddictConstants.Claims.Subject), [.. byToken.Principal.GetScopes()]);
+            if (header.Length > 0 && byToken.Principal.GetExpirationDate() is { } expires)
+            {
+                tokens.Remember(header, thumbprint, validated, expires);
+            }
+
+            return validated;
         }
 
         // gRPC clients read a status from the grpc-status header ("trailers-only" response); a bare 401/403

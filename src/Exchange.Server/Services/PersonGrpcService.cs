@@ -25,23 +25,53 @@ public sealed class PersonGrpcService(
     private const int DefaultFindResults = 10;
     private const int MaxFindResults = 100;
 
+    // GetPerson is the hot read: compiled once, so a call skips LINQ translation and the query-cache lookup.
+    // A compiled query keeps the first store's translation, so there is one set per provider (tests and the
+    // bench run SQLite and PostgreSQL hubs in one process).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CompiledReads> Reads = new(StringComparer.Ordinal);
+
+    private static CompiledReads ReadsFor(ExchangeDbContext db) => Reads.GetOrAdd(db.Database.ProviderName ?? "", _ => new CompiledReads());
+
+    private sealed class CompiledReads
+    {
+        public readonly Func<ExchangeDbContext, long, CancellationToken, Task<Store.Person?>> PersonById =
+            EF.CompileAsyncQuery((ExchangeDbContext db, long id, CancellationToken cancellationToken) => db.Persons.SingleOrDefault(p => p.Id == id));
+
+        public readonly Func<ExchangeDbContext, long, IAsyncEnumerable<LinkedRow>> LinkedRows =
+            EF.CompileAsyncQuery((ExchangeDbContext db, long personId) =>
+                from link in db.RecordLinks
+                join record in db.SourceRecords on link.SourceRecordId equals record.Id
+                join version in db.RecordVersions on record.VersionRowId equals version.Id
+                where link.PersonId == personId && !record.Retracted
+                orderby record.Kind, record.SourceSystem, record.RecordId
+                select new LinkedRow(link, record, version));
+
+        public readonly Func<ExchangeDbContext, long, CancellationToken, Task<MatchedRecord?>> MatchedById =
+            EF.CompileAsyncQuery((ExchangeDbContext db, long id, CancellationToken cancellationToken) =>
+                db.SourceRecords.Where(r => r.Id == id).Select(r => new MatchedRecord(r.SourceSystem, r.RecordId, r.Division)).SingleOrDefault());
+    }
+
+    private sealed record LinkedRow(RecordLink Link, SourceRecord Record, RecordVersion Version);
+
+    private sealed record MatchedRecord(string SourceSystem, string RecordId, string Division);
+
     [Authorize(Policy = HubPolicies.ReviewLinks)]
     public override async Task<GetPersonResponse> GetPerson(GetPersonRequest request, ServerCallContext context)
     {
         var caller = CallerIdentity.From(context);
         Purposes.Require(caller, request.Purpose);
         await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
-        var person = await db.Persons.SingleOrDefaultAsync(p => p.Id == request.PersonId, context.CancellationToken)
+        // One connection for the call's queries instead of one pool round trip each.
+        await db.Database.OpenConnectionAsync(context.CancellationToken);
+        var person = await ReadsFor(db).PersonById(db, request.PersonId, context.CancellationToken)
             ?? throw NotFound($"No person {request.PersonId}.");
-        var rows = await (
-                from link in db.RecordLinks
-                join record in db.SourceRecords on link.SourceRecordId equals record.Id
-                join version in db.RecordVersions on record.VersionRowId equals version.Id
-                where link.PersonId == person.Id && !record.Retracted
-                orderby record.Kind, record.SourceSystem, record.RecordId
-                select new { link, record, version })
-            .ToListAsync(context.CancellationToken);
-        var visible = rows.Where(r => DivisionCode.IsWithin(r.record.Division, caller.RegionScope)).ToList();
+        var rows = new List<LinkedRow>();
+        await foreach (var row in ReadsFor(db).LinkedRows(db, person.Id).WithCancellation(context.CancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        var visible = rows.Where(r => DivisionCode.IsWithin(r.Record.Division, caller.RegionScope)).ToList();
         if (visible.Count == 0 && !DivisionCode.IsWithin(person.Division, caller.RegionScope))
         {
             throw RpcErrors.PermissionDenied($"Person {person.Id} is outside the client's region scope '{caller.RegionScope}'.");
@@ -52,8 +82,8 @@ public sealed class PersonGrpcService(
         {
             response.Records.Add(new LinkedRecord
             {
-                Record = RecordGrpcService.ToStoredRecord(row.version, current: true),
-                Link = await ExplainAsync(db, row.link, row.record, caller.RegionScope, context.CancellationToken),
+                Record = RecordGrpcService.ToStoredRecord(row.Version, current: true),
+                Link = await ExplainAsync(db, row.Link, row.Record, caller.RegionScope, context.CancellationToken),
             });
         }
 
@@ -214,10 +244,13 @@ public sealed class PersonGrpcService(
         }
 
         await using var db = await contextFactory.CreateDbContextAsync(context.CancellationToken);
+        await db.Database.OpenConnectionAsync(context.CancellationToken);
         var query = new PersonQuery(request.Name, new DateOnly(birth.Year, birth.Month, birth.Day), (int)request.Gender, scope,
             request.MaxResults == 0 ? DefaultFindResults : request.MaxResults, request.MinProbability);
         var (hits, compared) = await search.FindAsync(db, query, context.CancellationToken);
         var response = new FindPersonsResponse { RecordsCompared = compared };
+        // The model the fields are weighed by: looked up once per call, not once per candidate.
+        var active = hits.Count == 0 ? null : (await models.GetAsync(db, context.CancellationToken)).Model;
         foreach (var hit in hits)
         {
             var candidate = new PersonCandidate
@@ -229,7 +262,7 @@ public sealed class PersonGrpcService(
                 MatchedSourceSystem = DivisionCode.IsWithin(hit.MatchedRecord.Division, caller.RegionScope) ? hit.MatchedRecord.SourceSystem : "(outside your region)",
                 MatchedRecordId = DivisionCode.IsWithin(hit.MatchedRecord.Division, caller.RegionScope) ? hit.MatchedRecord.RecordId : "(outside your region)",
             };
-            candidate.Fields.AddRange(Fields(PersonRecords.DescribeLevels(hit.Levels), (await models.GetAsync(db, context.CancellationToken)).Model));
+            candidate.Fields.AddRange(Fields(PersonRecords.DescribeLevels(hit.Levels), active!));
             response.Candidates.Add(candidate);
         }
 
@@ -298,7 +331,7 @@ public sealed class PersonGrpcService(
         };
         explanation.Fields.AddRange(Fields(link.Levels, model));
         if (link.MatchedSourceRecordId is { } matchedId
-            && await db.SourceRecords.Where(r => r.Id == matchedId).Select(r => new { r.SourceSystem, r.RecordId, r.Division }).SingleOrDefaultAsync(cancellationToken) is { } matched)
+            && await ReadsFor(db).MatchedById(db, matchedId, cancellationToken) is { } matched)
         {
             // Least privilege: a match in another region is named only as such.
             var visible = DivisionCode.IsWithin(matched.Division, scope);
