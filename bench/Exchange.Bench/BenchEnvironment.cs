@@ -134,7 +134,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         if (_postgresAdmin is not null && _postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await AdminAsync(_postgresAdmin, $"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)");
+            await DropDatabaseAsync(_postgresAdmin, _postgresDatabase);
         }
 
         try
@@ -144,6 +144,31 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         catch (IOException)
         {
             // Left for the OS to clean.
+        }
+    }
+
+    // After a large COPY, autovacuum works on the new database as the superuser, and a role that may create
+    // databases may not end that session: FORCE fails until it is done. The figures are measured by then,
+    // so wait a little, and at worst leave the database behind with a warning rather than lose the run.
+    private static async Task DropDatabaseAsync(string adminConnectionString, string database)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await AdminAsync(adminConnectionString, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                if (attempt == 12)
+                {
+                    Console.Error.WriteLine($"warning: PostgreSQL database {database} was not dropped ({e.MessageText}); drop it by hand.");
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(5));
+            }
         }
     }
 
