@@ -93,6 +93,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await StoreSetup.LockWritersAsync(db, cancellationToken);
+            await StoreSetup.PreferIndexLookupsAsync(db, cancellationToken);
 
             var recordIds = records.Select(r => r.RecordId).Distinct().ToList();
             var current = await db.SourceRecords

@@ -92,6 +92,22 @@ public static class StoreSetup
     /// cursor would skip a row committed later with a smaller one. SQLite has one writer per file already
     /// (and one process), where the in-process lock suffices.
     /// </summary>
+    /// <summary>
+    /// For the rest of the transaction, PostgreSQL plans by index wherever one applies. A push's queries are
+    /// all lookups of a batch's keys and ids, but while a province's first load grows the tables a
+    /// hundredfold, the statistics lag behind (autovacuum re-analyzes only every 10 % of growth and a minute
+    /// at best): the planner, believing the tables small, scans them whole on every batch. JIT goes too: the
+    /// penalty that steers plans off scans also inflates the cost of the scans that remain (the staging
+    /// table's merge), and JIT compiles any plan that costly, for tens of milliseconds a statement.
+    /// </summary>
+    public static async Task PreferIndexLookupsAsync(ExchangeDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off; SET LOCAL jit = off", cancellationToken);
+        }
+    }
+
     public static async Task LockWritersAsync(ExchangeDbContext db, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
