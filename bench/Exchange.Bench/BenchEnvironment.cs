@@ -147,9 +147,10 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         }
     }
 
-    // After a large COPY, autovacuum works on the new database as the superuser, and a role that may create
-    // databases may not end that session: FORCE fails until it is done. The figures are measured by then,
-    // so wait a little, and at worst leave the database behind with a warning rather than lose the run.
+    // After a large COPY, autovacuum works on the new database, and only a member of pg_signal_backend may
+    // end that session (scripts/postgres-up grants it; another server's role may lack it): FORCE fails until
+    // autovacuum is done. The figures are measured by then, so wait a little, and at worst leave the
+    // database behind with a warning rather than lose the run.
     private static async Task DropDatabaseAsync(string adminConnectionString, string database)
     {
         for (var attempt = 1; ; attempt++)
