@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -48,7 +47,7 @@ public static class PostgresBulk
         }
 
         var entity = db.Model.FindEntityType(typeof(TEntity))!;
-        return await CopyAsync(db, Quote(entity.GetTableName()!), Columns(entity), rows, cancellationToken);
+        return await CopyAsync(db, StoreBulk.Quote(entity.GetTableName()!), Columns(entity), rows, cancellationToken);
     }
 
     /// <summary>Inserts new rows and updates existing ones (by key): COPY into staging, then one merge.</summary>
@@ -61,16 +60,16 @@ public static class PostgresBulk
         }
 
         var entity = db.Model.FindEntityType(typeof(TEntity))!;
-        var table = Quote(entity.GetTableName()!);
-        var staging = Quote("staging_" + entity.GetTableName());
+        var table = StoreBulk.Quote(entity.GetTableName()!);
+        var staging = StoreBulk.Quote("staging_" + entity.GetTableName());
         var columns = Columns(entity);
-        var keys = entity.FindPrimaryKey()!.Properties.Select(p => Quote(p.GetColumnName())).ToList();
-        var names = string.Join(", ", columns.Select(c => Quote(c.GetColumnName())));
+        var keys = entity.FindPrimaryKey()!.Properties.Select(p => StoreBulk.Quote(p.GetColumnName())).ToList();
+        var names = string.Join(", ", columns.Select(c => StoreBulk.Quote(c.GetColumnName())));
         // ON COMMIT DELETE ROWS: the staging table is per session and empties itself with every batch.
         await Execute(db, $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", cancellationToken);
         await Execute(db, $"TRUNCATE {staging}", cancellationToken);
         await CopyAsync(db, staging, columns, rows, cancellationToken);
-        var updates = string.Join(", ", columns.Select(c => Quote(c.GetColumnName())).Except(keys).Select(c => $"{c} = EXCLUDED.{c}"));
+        var updates = string.Join(", ", columns.Select(c => StoreBulk.Quote(c.GetColumnName())).Except(keys).Select(c => $"{c} = EXCLUDED.{c}"));
         await Execute(db, $"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {updates}", cancellationToken);
     }
 
@@ -78,7 +77,7 @@ public static class PostgresBulk
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var getters = columns.Select(c => (Get: c.GetGetter(), Converter: c.GetTypeMapping().Converter)).ToList();
-        var copy = $"COPY {table} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName())))}) FROM STDIN (FORMAT BINARY)";
+        var copy = $"COPY {table} ({string.Join(", ", columns.Select(c => StoreBulk.Quote(c.GetColumnName())))}) FROM STDIN (FORMAT BINARY)";
         await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
         foreach (var row in rows)
         {
@@ -120,8 +119,6 @@ public static class PostgresBulk
         var entity = db.Model.FindEntityType(type)!;
         return (entity.GetTableName()!, entity.FindPrimaryKey()!.Properties.Single().GetColumnName());
     }
-
-    private static string Quote(string identifier) => new StringBuilder("\"").Append(identifier.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"').ToString();
 
     private static NpgsqlCommand Command(ExchangeDbContext db, string sql) => new(sql, (NpgsqlConnection)db.Database.GetDbConnection())
     {

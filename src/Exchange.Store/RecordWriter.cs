@@ -212,17 +212,8 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
         List<(SourceRecord Current, RecordVersion Version)> pendingCurrent,
         CancellationToken cancellationToken)
     {
-        var versionIds = await StoreBulk.AllocateIdsAsync<RecordVersion>(db, newVersions.Count, cancellationToken);
-        for (var i = 0; i < newVersions.Count; i++)
-        {
-            newVersions[i].Id = versionIds[i];
-        }
-
-        var viewIds = await StoreBulk.AllocateIdsAsync<SourceRecord>(db, newViews.Count, cancellationToken);
-        for (var i = 0; i < newViews.Count; i++)
-        {
-            newViews[i].Id = viewIds[i];
-        }
+        await StoreBulk.AssignIdsAsync(db, newVersions, (v, id) => v.Id = id, cancellationToken);
+        await StoreBulk.AssignIdsAsync(db, newViews, (v, id) => v.Id = id, cancellationToken);
 
         PointViewsAtVersions(pendingCurrent);
         var isNew = newViews.ToHashSet();

@@ -48,6 +48,16 @@ public static class StoreBulk
         return ids;
     }
 
+    /// <summary>Gives each row the next id of its table (<see cref="AllocateIdsAsync{TEntity}"/>), in list order.</summary>
+    public static async Task AssignIdsAsync<TEntity>(ExchangeDbContext db, IReadOnlyList<TEntity> rows, Action<TEntity, long> setId, CancellationToken cancellationToken)
+    {
+        var ids = await AllocateIdsAsync<TEntity>(db, rows.Count, cancellationToken);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            setId(rows[i], ids[i]);
+        }
+    }
+
     /// <summary>Inserts new rows, every mapped column (keys included).</summary>
     public static async Task InsertAsync<TEntity>(ExchangeDbContext db, IReadOnlyCollection<TEntity> rows, CancellationToken cancellationToken)
         where TEntity : class
@@ -153,5 +163,6 @@ public static class StoreBulk
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string Quote(string identifier) => new StringBuilder("\"").Append(identifier.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"').ToString();
+    /// <summary>A quoted SQL identifier, as every store the hub supports reads one.</summary>
+    internal static string Quote(string identifier) => new StringBuilder("\"").Append(identifier.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"').ToString();
 }

@@ -157,8 +157,10 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
 
         await StoreBulk.UpdateAsync(db, changedLinks, cancellationToken);
         await StoreBulk.InsertAsync(db, newLinks, cancellationToken);
-        await InsertWithIdsAsync(db, events, (e, id) => e.Id = id, cancellationToken);
-        await InsertWithIdsAsync(db, reviews, (r, id) => r.Id = id, cancellationToken);
+        await StoreBulk.AssignIdsAsync(db, events, (e, id) => e.Id = id, cancellationToken);
+        await StoreBulk.InsertAsync(db, events, cancellationToken);
+        await StoreBulk.AssignIdsAsync(db, reviews, (r, id) => r.Id = id, cancellationToken);
+        await StoreBulk.InsertAsync(db, reviews, cancellationToken);
         await StoreBulk.InsertAsync(db, live.SelectMany(r => keysOf[r.Id].Select(k => new BlockingKey { Key = k, SourceRecordId = r.Id })).ToList(), cancellationToken);
         Log.BatchLinked(logger, live.Count, candidateRecords.Count, lookupMs, decideMs, watch.ElapsedMilliseconds - lookupMs - decideMs - survivorshipMs, survivorshipMs);
     }
@@ -201,18 +203,6 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         }
 
         return persons;
-    }
-
-    private static async Task InsertWithIdsAsync<TEntity>(ExchangeDbContext db, List<TEntity> rows, Action<TEntity, long> setId, CancellationToken cancellationToken)
-        where TEntity : class
-    {
-        var ids = await StoreBulk.AllocateIdsAsync<TEntity>(db, rows.Count, cancellationToken);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            setId(rows[i], ids[i]);
-        }
-
-        await StoreBulk.InsertAsync(db, rows, cancellationToken);
     }
 
     private static void Index(Dictionary<string, List<long>> index, Dictionary<long, PersonRecord> records, Dictionary<long, long> personOf, PersonRecord record, string[] keys, long personId)
