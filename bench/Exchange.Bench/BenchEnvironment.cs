@@ -151,7 +151,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     // end that session (scripts/postgres-up grants it; another server's role may lack it): FORCE fails until
     // autovacuum is done. The figures are measured by then, so wait a little, and at worst leave the
     // database behind with a warning rather than lose the run.
-    private static async Task DropDatabaseAsync(string adminConnectionString, string database)
+    internal static async Task DropDatabaseAsync(string adminConnectionString, string database)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -173,7 +173,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         }
     }
 
-    private static async Task AdminAsync(string adminConnectionString, string sql)
+    internal static async Task AdminAsync(string adminConnectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(adminConnectionString);
         await connection.OpenAsync();

@@ -29,8 +29,8 @@ internal static class StoreBenchmark
     public static async Task<int> RunAsync(int people, string adminConnectionString, string output)
     {
         var database = "exchange_bench_" + people.ToString(CultureInfo.InvariantCulture);
-        await AdminAsync(adminConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-        await AdminAsync(adminConnectionString, $"CREATE DATABASE {database} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+        await BenchEnvironment.DropDatabaseAsync(adminConnectionString, database);
+        await BenchEnvironment.AdminAsync(adminConnectionString, $"CREATE DATABASE {database} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
         var store = StoreSetup.Open(new StoreConnection(StoreProvider.Postgres, new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database, CommandTimeout = 0 }.ConnectionString));
         await using (var db = await store.CreateDbContextAsync())
         {
@@ -158,7 +158,7 @@ internal static class StoreBenchmark
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         await File.WriteAllTextAsync(output, report);
         Console.WriteLine(report);
-        await AdminAsync(adminConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        await BenchEnvironment.DropDatabaseAsync(adminConnectionString, database);
         return 0;
     }
 
@@ -177,14 +177,6 @@ internal static class StoreBenchmark
 
         Console.WriteLine($"{table}: {rows.Count:N0} rows in {watch.Elapsed.TotalSeconds:F1} s");
         return (table, rows.Count, watch.Elapsed.TotalSeconds);
-    }
-
-    private static async Task AdminAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static string Report(int people, int persons, int records, List<(string Table, long Rows, double Seconds)> copies, List<(string Table, long Rows, long TableBytes, long IndexBytes)> sizes)
