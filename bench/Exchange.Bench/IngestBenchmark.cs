@@ -207,6 +207,8 @@ internal static class IngestBenchmark
         await using var environment = await BenchEnvironment.CreateAsync();
         await using var connection = new SqliteConnection(StoreSetup.SqliteConnectionString(environment.DataDirectory));
         await connection.OpenAsync();
+        // The hub's own connection settings, so that the ceiling is the same engine configuration.
+        SqliteConnectionPragmas.Apply(connection);
         using var sampler = new WorkingSetSampler();
         var watch = Stopwatch.StartNew();
         foreach (var batch in batches)

@@ -33,7 +33,7 @@ public static class StoreSetup
     {
         _ = store.Provider switch
         {
-            StoreProvider.Sqlite => options.UseSqlite(store.ConnectionString),
+            StoreProvider.Sqlite => options.UseSqlite(store.ConnectionString).AddInterceptors(SqliteConnectionPragmas.Instance),
             StoreProvider.Postgres => options.UseNpgsql(store.ConnectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
             StoreProvider.SqlServer => options.UseSqlServer(store.ConnectionString, sql => sql.MigrationsAssembly(SqlServerMigrationsAssembly)),
             _ => throw new ArgumentOutOfRangeException(nameof(store), store.Provider, "Unknown store provider."),
@@ -86,13 +86,6 @@ public static class StoreSetup
     }
 
     /// <summary>
-    /// Makes the open transaction the store's only writer until it ends, across every hub process on the
-    /// database. Writes must be serialized store-wide: person ids are the next free number, and change-feed
-    /// cursors (identity values) must become visible in increasing order, or a reader that has passed a
-    /// cursor would skip a row committed later with a smaller one. SQLite has one writer per file already
-    /// (and one process), where the in-process lock suffices.
-    /// </summary>
-    /// <summary>
     /// For the rest of the transaction, PostgreSQL plans by index wherever one applies. A push's queries are
     /// all lookups of a batch's keys and ids, but while a province's first load grows the tables a
     /// hundredfold, the statistics lag behind (autovacuum re-analyzes only every 10 % of growth and a minute
@@ -108,6 +101,13 @@ public static class StoreSetup
         }
     }
 
+    /// <summary>
+    /// Makes the open transaction the store's only writer until it ends, across every hub process on the
+    /// database. Writes must be serialized store-wide: person ids are the next free number, and change-feed
+    /// cursors (identity values) must become visible in increasing order, or a reader that has passed a
+    /// cursor would skip a row committed later with a smaller one. SQLite has one writer per file already
+    /// (and one process), where the in-process lock suffices.
+    /// </summary>
     public static async Task LockWritersAsync(ExchangeDbContext db, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())

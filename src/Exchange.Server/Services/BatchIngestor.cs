@@ -22,7 +22,18 @@ public sealed class BatchIngestor(
 {
     public const int MaxBatchIdLength = 64;
 
-    public async Task<PushAck> IngestAsync(CallerIdentity caller, PushBatch batch, CancellationToken cancellationToken)
+    /// <summary>A batch checked and encoded, not yet stored.</summary>
+    public sealed record PreparedBatch(string BatchId, RecordResult[] Results, List<PendingRecord> Pending);
+
+    public Task<PushAck> IngestAsync(CallerIdentity caller, PushBatch batch, CancellationToken cancellationToken) =>
+        StoreAsync(caller, Prepare(batch), cancellationToken);
+
+    /// <summary>
+    /// Validation and encoding: no store access and no caller rights involved, so a push stream runs it for
+    /// the next batches while the current one is being stored.
+    /// </summary>
+    /// <exception cref="RpcException">INVALID_ARGUMENT when the batch as a whole is malformed.</exception>
+    public PreparedBatch Prepare(PushBatch batch)
     {
         var max = options.Value.MaxBatchRecords;
         if (batch.Records.Count == 0 || batch.Records.Count > max)
@@ -65,11 +76,18 @@ public sealed class BatchIngestor(
                 FactsOf(envelope)));
         }
 
+        return new PreparedBatch(batch.BatchId, results, pending);
+    }
+
+    /// <summary>Stores (and links) a prepared batch in one transaction, under the caller's write rights.</summary>
+    public async Task<PushAck> StoreAsync(CallerIdentity caller, PreparedBatch prepared, CancellationToken cancellationToken)
+    {
+        var (batchId, results, pending) = prepared;
         IReadOnlyList<WriteResult> written;
         try
         {
             written = await writer.WriteBatchAsync(
-                caller.ClientId, batch.BatchId, pending, (kind, division) => MayWrite(caller, kind, division), cancellationToken, linker.LinkAsync);
+                caller.ClientId, batchId, pending, (kind, division) => MayWrite(caller, kind, division), cancellationToken, linker.LinkAsync);
         }
         catch (RecordWriteDeniedException denied)
         {
@@ -101,7 +119,7 @@ public sealed class BatchIngestor(
             }
         }
 
-        var ack = new PushAck { BatchId = batch.BatchId, Results = { results } };
+        var ack = new PushAck { BatchId = batchId, Results = { results } };
         foreach (var result in results)
         {
             switch (result.Outcome)
@@ -113,7 +131,7 @@ public sealed class BatchIngestor(
             }
         }
 
-        Log.BatchStored(logger, caller.ClientId, batch.BatchId, ack.Stored, ack.StoredAsHistory, ack.Duplicates, ack.Rejected);
+        Log.BatchStored(logger, caller.ClientId, batchId, ack.Stored, ack.StoredAsHistory, ack.Duplicates, ack.Rejected);
         return ack;
     }
 

@@ -32,15 +32,17 @@ public sealed class RecordGrpcService(
         using var active = activity.Begin();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
 
-        // Reading runs ahead of storing by a bounded number of batches: network and disk overlap, and
-        // HTTP/2 flow control holds the client back when the hub falls behind. Memory per stream is bounded.
-        var channel = Channel.CreateBounded<PushBatch>(new BoundedChannelOptions(options.Value.PushReadAhead)
+        // Reading and validating run ahead of storing by a bounded number of batches: network, validation
+        // and the store's work overlap, and HTTP/2 flow control holds the client back when the hub falls
+        // behind. Memory per stream is bounded. A malformed batch ends the stream in its place: the batches
+        // before it are stored and acknowledged first.
+        var channel = Channel.CreateBounded<BatchIngestor.PreparedBatch>(new BoundedChannelOptions(options.Value.PushReadAhead)
         {
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        var reader = ReadBatchesAsync(requestStream, channel.Writer, stop.Token);
+        var reader = ReadBatchesAsync(requestStream, ingestor, channel.Writer, stop.Token);
 
         var acknowledged = 0;
         try
@@ -48,7 +50,7 @@ public sealed class RecordGrpcService(
             await foreach (var batch in channel.Reader.ReadAllAsync(stop.Token))
             {
                 await CallerRecheck.EnsureStillAcceptedAsync(context, stop.Token);
-                var ack = await ingestor.IngestAsync(caller, batch, stop.Token);
+                var ack = await ingestor.StoreAsync(caller, batch, stop.Token);
                 activity.RecordsStored.Add(ack.Stored + ack.StoredAsHistory);
                 await responseStream.WriteAsync(ack, stop.Token);
                 acknowledged++;
@@ -137,13 +139,14 @@ public sealed class RecordGrpcService(
         }
     }
 
-    private static async Task ReadBatchesAsync(IAsyncStreamReader<PushBatch> requestStream, ChannelWriter<PushBatch> writer, CancellationToken cancellationToken)
+    private static async Task ReadBatchesAsync(
+        IAsyncStreamReader<PushBatch> requestStream, BatchIngestor ingestor, ChannelWriter<BatchIngestor.PreparedBatch> writer, CancellationToken cancellationToken)
     {
         try
         {
             while (await requestStream.MoveNext(cancellationToken))
             {
-                await writer.WriteAsync(requestStream.Current, cancellationToken);
+                await writer.WriteAsync(ingestor.Prepare(requestStream.Current), cancellationToken);
             }
 
             writer.Complete();
