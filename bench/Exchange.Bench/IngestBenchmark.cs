@@ -9,8 +9,8 @@ using Npgsql;
 
 namespace Exchange.Bench;
 
-/// <summary>Records/s of one way of ingesting, and the peak working set while it ran.</summary>
-internal sealed record IngestRun(string Name, long Records, double Seconds, long PeakWorkingSet, long Rejected, AuditCost? Audit = null)
+/// <summary>Records/s of one way of ingesting, and the peak resident memory while it ran.</summary>
+internal sealed record IngestRun(string Name, long Records, double Seconds, long PeakMemory, long Rejected, AuditCost? Audit = null)
 {
     public double RecordsPerSecond => Records / Seconds;
 }
@@ -23,7 +23,7 @@ internal sealed record PostgresIngest(IngestRun Hub, IngestRun Storage);
 
 /// <summary>The ingest figures over the same synthetic CSV files.</summary>
 internal sealed record IngestResult(
-    long Records, long RegisterRecords, long EnrollmentRecords, IngestRun Hub, IngestRun Transport, IngestRun? StorageMultiRow, IngestRun StoragePrepared, long WorkingSetBefore,
+    long Records, long RegisterRecords, long EnrollmentRecords, IngestRun Hub, IngestRun Transport, IngestRun? StorageMultiRow, IngestRun StoragePrepared, long MemoryBefore,
     PostgresIngest? Postgres, string? PostgresNotMeasured)
 {
     /// <summary>The storage ceiling is the faster of the ways of writing the rows that ran.</summary>
@@ -73,7 +73,7 @@ internal static class IngestBenchmark
 
             // The hub runs before the storage ceiling, whose rows (gigabytes at 1M) would stay in the working set.
             GC.Collect();
-            var before = Environment.WorkingSet;
+            var before = ProcessMemory.Resident();
             IngestRun hub;
             await using (var environment = await BenchEnvironment.CreateAsync())
             {
@@ -122,7 +122,7 @@ internal static class IngestBenchmark
     {
         var audit = environment.HubAudit;
         var (entriesBefore, commitsBefore, commitTimeBefore) = audit is null ? (0L, 0L, TimeSpan.Zero) : (audit.EntriesWritten, audit.Commits, audit.CommitTime);
-        using var sampler = new WorkingSetSampler();
+        using var sampler = new MemorySampler();
         var watch = Stopwatch.StartNew();
         long acknowledged = 0, rejected = 0;
         foreach (var (file, client) in new[] { (register, BenchEnvironment.PsClient), (enrollment, BenchEnvironment.HrClient) })
@@ -141,7 +141,7 @@ internal static class IngestBenchmark
                     {
                         lastReport.Restart();
                         var total = done + s.Acknowledged;
-                        progress.Write($"  ingest {name}: {total:N0} records acknowledged, {total / watch.Elapsed.TotalSeconds:N0}/s, working set {Environment.WorkingSet / 1048576.0:N0} MiB");
+                        progress.Write($"  ingest {name}: {total:N0} records acknowledged, {total / watch.Elapsed.TotalSeconds:N0}/s, memory {ProcessMemory.Resident() / 1048576.0:N0} MiB");
                     }
                 }));
             acknowledged += summary.Acknowledged;
@@ -151,7 +151,7 @@ internal static class IngestBenchmark
         var seconds = watch.Elapsed.TotalSeconds;
         var peak = sampler.Peak;
         var cost = audit is null ? null : new AuditCost(audit.EntriesWritten - entriesBefore, audit.Commits - commitsBefore, audit.CommitTime - commitTimeBefore);
-        progress.Write($"ingest {name}: {acknowledged:N0} records in {seconds:F1} s = {acknowledged / seconds:N0}/s ({rejected:N0} rejected), peak working set {peak / 1048576.0:N0} MiB" +
+        progress.Write($"ingest {name}: {acknowledged:N0} records in {seconds:F1} s = {acknowledged / seconds:N0}/s ({rejected:N0} rejected), peak memory {peak / 1048576.0:N0} MiB" +
             (cost is null ? string.Empty : $"; audit {cost.EntriesWritten:N0} entries in {cost.Commits:N0} commits, {cost.CommitTime.TotalSeconds:F2} s"));
         return new IngestRun(name, acknowledged, seconds, peak, rejected, cost);
     }
@@ -190,7 +190,7 @@ internal static class IngestBenchmark
             await using var pg = new NpgsqlConnection(pgEnvironment.PostgresConnectionString);
             await pg.OpenAsync();
             var columnTypes = new Dictionary<string, string>(StringComparer.Ordinal);
-            using var pgSampler = new WorkingSetSampler();
+            using var pgSampler = new MemorySampler();
             var pgWatch = Stopwatch.StartNew();
             foreach (var batch in batches)
             {
@@ -209,7 +209,7 @@ internal static class IngestBenchmark
         await connection.OpenAsync();
         // The hub's own connection settings, so that the ceiling is the same engine configuration.
         SqliteConnectionPragmas.Apply(connection);
-        using var sampler = new WorkingSetSampler();
+        using var sampler = new MemorySampler();
         var watch = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
@@ -230,13 +230,40 @@ internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     public void Report(T value) => report(value);
 }
 
-/// <summary>Samples the process's working set every 100 ms; the peak is the highest sample.</summary>
-internal sealed class WorkingSetSampler : IDisposable
+/// <summary>
+/// The process's resident memory that is its own: heap, GC, SQLite's page caches (Linux: RssAnon). The
+/// hub maps the SQLite file for reads; those pages are the OS's file cache, shared and dropped under
+/// pressure, and would make the working set grow with the store rather than with what the hub holds.
+/// </summary>
+internal static class ProcessMemory
+{
+    public static long Resident()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line["RssAnon:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return Environment.WorkingSet;
+    }
+}
+
+/// <summary>Samples the process's resident memory every 100 ms; the peak is the highest sample.</summary>
+internal sealed class MemorySampler : IDisposable
 {
     private readonly Timer _timer;
-    private long _peak = Environment.WorkingSet;
+    private long _peak = ProcessMemory.Resident();
 
-    public WorkingSetSampler() => _timer = new Timer(_ => Sample(), null, 0, 100);
+    public MemorySampler() => _timer = new Timer(_ => Sample(), null, 0, 100);
 
     public long Peak
     {
@@ -251,7 +278,7 @@ internal sealed class WorkingSetSampler : IDisposable
 
     private void Sample()
     {
-        var now = Environment.WorkingSet;
+        var now = ProcessMemory.Resident();
         long seen;
         while (now > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, seen) != seen)
         {

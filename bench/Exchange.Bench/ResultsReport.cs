@@ -39,8 +39,8 @@ internal static class ResultsReport
                 $"linear from {N(first.Persons)}: {S(first.GapSeconds * growth)}", first.GapSeconds * growth / last.GapSeconds, LinearTarget, first.GapSeconds * growth / last.GapSeconds >= LinearEnough),
             new("3 scale", $"summary at {N(last.Persons)} persons, s", S(last.SummarySeconds),
                 $"linear from {N(first.Persons)}: {S(first.SummarySeconds * growth)}", first.SummarySeconds * growth / last.SummarySeconds, LinearTarget, first.SummarySeconds * growth / last.SummarySeconds >= LinearEnough),
-            new("3 scale", $"peak working set during the {N(ingest.Records)}-record ingest (hub and client in one process), MiB", N(ingest.Hub.PeakWorkingSet / 1048576.0),
-                $"before the ingest: {N(ingest.WorkingSetBefore / 1048576.0)}", null, "bounded (streaming)", null),
+            new("3 scale", $"peak memory during the {N(ingest.Records)}-record ingest (hub and client in one process, resident, the mapped store file excluded), MiB", N(ingest.Hub.PeakMemory / 1048576.0),
+                $"before the ingest: {N(ingest.MemoryBefore / 1048576.0)}", null, "bounded (streaming)", null),
             new("4 linkage", $"engine (blocking + EM + decisions), {N(r.Linkage.Records)} records, records/s", N(linkageRate),
                 $"exact-ID join {N(joinRate)}", linkageRate / joinRate, "-", null),
             new("4 linkage", "matcher alone, comparisons/s (one thread)", N(r.Matcher.ComparisonsPerSecond),
@@ -114,8 +114,8 @@ internal static class ResultsReport
         Line("## 3. Scale");
         Line();
         Line(CoverageBenchmark.Report(r.Scale).Replace("# Coverage scan benchmark", "Coverage scans of a real hub (from `coverage`, same code):", StringComparison.Ordinal));
-        Line($"Peak working set during the {N(r.Ingest.Records)}-record ingest: {N(r.Ingest.Hub.PeakWorkingSet / 1048576.0)} MiB (sampled every 100 ms; hub and client " +
-             $"in one process; {N(r.Ingest.WorkingSetBefore / 1048576.0)} MiB before it started). `all --full` measures it during a 1M-record ingest.");
+        Line($"Peak memory (resident and the process's own: RssAnon, without the SQLite file the hub maps for reads) during the {N(r.Ingest.Records)}-record ingest: {N(r.Ingest.Hub.PeakMemory / 1048576.0)} MiB (sampled every 100 ms; hub and client " +
+             $"in one process; {N(r.Ingest.MemoryBefore / 1048576.0)} MiB before it started). `all --full` measures it during a 1M-record ingest.");
         Line();
         Line("## 4. Linkage");
         Line();
@@ -139,12 +139,12 @@ internal static class ResultsReport
              "including older versions), read from the CSV files `exchange push` reads and pushed by the CLI's client (RecordCsv, RecordPusher, HubChannel; mTLS, " +
              "one bidirectional stream per file, 1,000 records per batch, 4 batches in flight). Every run starts from a fresh store.");
         Line();
-        Line("| run | records | seconds | records/s | peak working set (MiB) |");
+        Line("| run | records | seconds | records/s | peak memory (MiB) |");
         Line("|---|---:|---:|---:|---:|");
         var runs = new[] { ingest.Hub, ingest.Transport, ingest.StorageMultiRow, ingest.StoragePrepared, ingest.Postgres?.Hub, ingest.Postgres?.Storage }.OfType<IngestRun>().ToList();
         foreach (var run in runs)
         {
-            Line($"| {run.Name} | {N(run.Records)} | {S(run.Seconds)} | {N(run.RecordsPerSecond)} | {N(run.PeakWorkingSet / 1048576.0)} |");
+            Line($"| {run.Name} | {N(run.Records)} | {S(run.Seconds)} | {N(run.RecordsPerSecond)} | {N(run.PeakMemory / 1048576.0)} |");
         }
 
         if (ingest.Postgres is null)
@@ -197,7 +197,7 @@ internal static class ResultsReport
         return $"# Ingest benchmark\n\nRun {startedUtc:yyyy-MM-dd HH:mm} UTC by `dotnet run -c Release --project bench/Exchange.Bench -- ingest --records {ingest.Records}`; " +
                $"{m.ProcessorCount} cores ({m.Cpu}), {m.TotalAvailableMemoryBytes / (double)(1L << 30):F1} GiB, {m.Runtime}; 1-minute load average {m.LoadAverage}.\n\n" +
                $"Hub {N(ingest.Hub.RecordsPerSecond)} records/s = {Percent(ingest.Hub.RecordsPerSecond / lower)} of the lower ceiling " +
-               $"(transport {N(ingest.Transport.RecordsPerSecond)}/s, storage {N(ingest.Storage.RecordsPerSecond)}/s); peak working set {N(ingest.Hub.PeakWorkingSet / 1048576.0)} MiB.\n\n" +
+               $"(transport {N(ingest.Transport.RecordsPerSecond)}/s, storage {N(ingest.Storage.RecordsPerSecond)}/s); peak memory {N(ingest.Hub.PeakMemory / 1048576.0)} MiB.\n\n" +
                IngestSection(ingest).Replace("## 1. Ingest", "## Details", StringComparison.Ordinal);
     }
 
