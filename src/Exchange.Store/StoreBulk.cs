@@ -148,7 +148,7 @@ public static class StoreBulk
         }
     }
 
-    private static DbCommand Command(ExchangeDbContext db, string sql)
+    internal static DbCommand Command(ExchangeDbContext db, string sql)
     {
         var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()

@@ -55,9 +55,7 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         // to compare against (say "zhang wei|1985" nationally); the record's other keys still apply.
         var allKeys = keysOf.Values.SelectMany(k => k).Distinct().ToList();
         var maxBlock = PersonLinkage.Spec.MaxBlockSize;
-        var selectiveKeys = db.BlockingKeys.Where(k => EF.Parameter(allKeys).Contains(k.Key))
-            .GroupBy(k => k.Key).Where(g => g.Count() <= maxBlock).Select(g => g.Key);
-        var keyRows = await db.BlockingKeys.Where(k => selectiveKeys.Contains(k.Key)).Select(k => new { k.Key, k.SourceRecordId }).ToListAsync(cancellationToken);
+        var keyRows = await BlockingKeyLookup.SelectiveRowsAsync(db, allKeys, maxBlock, cancellationToken);
         var candidateIds = keyRows.Select(k => k.SourceRecordId).Distinct().ToList();
         var candidates = await (
                 from record in db.SourceRecords
@@ -72,7 +70,8 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         {
             if (candidateRecords.ContainsKey(row.SourceRecordId))
             {
-                (index.TryGetValue(row.Key, out var list) ? list : index[row.Key] = []).Add(row.SourceRecordId);
+                var key = allKeys[row.KeyIndex];
+                (index.TryGetValue(key, out var list) ? list : index[key] = []).Add(row.SourceRecordId);
             }
         }
 
