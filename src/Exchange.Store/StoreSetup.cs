@@ -34,11 +34,25 @@ public static class StoreSetup
         _ = store.Provider switch
         {
             StoreProvider.Sqlite => options.UseSqlite(store.ConnectionString).AddInterceptors(SqliteConnectionPragmas.Instance),
-            StoreProvider.Postgres => options.UseNpgsql(store.ConnectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
+            StoreProvider.Postgres => options.UseNpgsql(WithAutoPrepare(store.ConnectionString), npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
             StoreProvider.SqlServer => options.UseSqlServer(store.ConnectionString, sql => sql.MigrationsAssembly(SqlServerMigrationsAssembly)),
             _ => throw new ArgumentOutOfRangeException(nameof(store), store.Provider, "Unknown store provider."),
         };
         options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+    }
+
+    // Npgsql prepares a statement once it has run 5 times on a connection: a push's lookups and a read's
+    // queries then skip PostgreSQL's parsing and planning on every batch and call. An operator's own
+    // Max Auto Prepare wins.
+    private static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>A context factory over any store, for tools that run without the hub's container.</summary>
