@@ -670,11 +670,11 @@ namespace Exchange.Store.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NameKey");
-
                     b.HasIndex("NationalId");
 
                     b.HasIndex("VersionRowId");
+
+                    b.HasIndex("NameKey", "Retracted");
 
                     b.HasIndex("SourceSystem", "RecordId")
                         .IsUnique();

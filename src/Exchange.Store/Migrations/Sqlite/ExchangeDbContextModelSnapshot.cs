@@ -656,11 +656,11 @@ namespace Exchange.Store.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NameKey");
-
                     b.HasIndex("NationalId");
 
                     b.HasIndex("VersionRowId");
+
+                    b.HasIndex("NameKey", "Retracted");
 
                     b.HasIndex("SourceSystem", "RecordId")
                         .IsUnique();
