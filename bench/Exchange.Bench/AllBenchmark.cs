@@ -81,7 +81,7 @@ internal static class AllBenchmark
         return 0;
     }
 
-    private static string Commit()
+    internal static string Commit()
     {
         try
         {

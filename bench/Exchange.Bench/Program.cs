@@ -61,6 +61,7 @@ internal static class Program
             }
 
             var startedUtc = DateTime.UtcNow;
+            var commit = AllBenchmark.Commit();
             var loadBefore = LinkageBenchmark.LoadAverage();
             var (postgres, notMeasured) = part.Postgres ? PostgresConnection.Resolve(part.Connection, partProgress) : (null, "--store sqlite");
             var ingest = IngestBenchmark.RunAsync(part.IngestRecords, partProgress, postgres, notMeasured).GetAwaiter().GetResult();
@@ -68,7 +69,7 @@ internal static class Program
             {
                 // A 1M-record ingest does not fit in `all`'s ten minutes; this keeps its figures, peak memory included.
                 var machine = LinkageBenchmark.Machine($"{loadBefore} before, {LinkageBenchmark.LoadAverage()} after");
-                File.WriteAllText(part.Out, ResultsReport.IngestAlone(ingest, machine, startedUtc));
+                File.WriteAllText(part.Out, ResultsReport.IngestAlone(ingest, machine, startedUtc, commit));
                 partProgress.Write($"written to {Path.GetFullPath(part.Out)}");
             }
 
