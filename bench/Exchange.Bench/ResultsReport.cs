@@ -155,8 +155,8 @@ internal static class ResultsReport
 
         Line();
         Line("Audit log during each hub run (the hub's `AuditLog` singleton: entries written, group commits, time inside commits; after minus before the push). " +
-             "Each batch is acknowledged only after its push.batch entry is durable, so commits are on the acknowledgement path, but they run on the audit log's own loop, " +
-             "overlapping the next batches' work: the share (commit time / ingest time) is an upper bound of what the audit adds, not a measured difference.");
+             "Each batch is acknowledged only after its push.batch entry is durable, and a stream stores its next batch once the previous ack is sent, so these commits are " +
+             "on the ingest's path (reading and validating the next batches run ahead meanwhile): the share (commit time / ingest time) approximates what the audit adds to the ingest.");
         Line();
         Line("| run | audit entries | commits | entries per commit | commit time (s) | share of the ingest time |");
         Line("|---|---:|---:|---:|---:|---:|");
