@@ -13,34 +13,10 @@ public sealed class BlockingKeyLookupSkipsOversizedBlocks
     private const int MaxBlock = 3;
 
     [Fact]
-    public async Task On_sqlite()
-    {
-        var folder = Directory.CreateTempSubdirectory("exchange-keys-").FullName;
-        try
-        {
-            await LookupAsync(StoreSetup.Open(new StoreConnection(StoreProvider.Sqlite, StoreSetup.SqliteConnectionString(folder))));
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public Task On_sqlite() => StoreTestRuns.OnSqliteAsync(LookupAsync);
 
     [SkippableFact]
-    public async Task On_postgres()
-    {
-        var store = new PostgresTestStore();
-        Skip.IfNot(await store.CreateAsync(), store.Unavailable);
-        try
-        {
-            await LookupAsync(StoreSetup.Open(new StoreConnection(StoreProvider.Postgres, store.ConnectionString)));
-        }
-        finally
-        {
-            await store.DropAsync();
-        }
-    }
+    public Task On_postgres() => StoreTestRuns.OnPostgresAsync(LookupAsync);
 
     private static async Task LookupAsync(IDbContextFactory<ExchangeDbContext> factory)
     {

@@ -13,34 +13,10 @@ public sealed class BulkWritesReadBackUnchanged
     private static readonly DateTime Stored = new(2026, 12, 4, 21, 30, 15, 123, DateTimeKind.Utc);
 
     [Fact]
-    public async Task On_sqlite()
-    {
-        var folder = Directory.CreateTempSubdirectory("exchange-bulk-").FullName;
-        try
-        {
-            await RoundTripAsync(StoreSetup.Open(new StoreConnection(StoreProvider.Sqlite, StoreSetup.SqliteConnectionString(folder))));
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public Task On_sqlite() => StoreTestRuns.OnSqliteAsync(RoundTripAsync);
 
     [SkippableFact]
-    public async Task On_postgres()
-    {
-        var store = new PostgresTestStore();
-        Skip.IfNot(await store.CreateAsync(), store.Unavailable);
-        try
-        {
-            await RoundTripAsync(StoreSetup.Open(new StoreConnection(StoreProvider.Postgres, store.ConnectionString)));
-        }
-        finally
-        {
-            await store.DropAsync();
-        }
-    }
+    public Task On_postgres() => StoreTestRuns.OnPostgresAsync(RoundTripAsync);
 
     private static async Task RoundTripAsync(IDbContextFactory<ExchangeDbContext> factory)
     {
