@@ -9,7 +9,7 @@ internal static class Program
         Usage: exchange-bench all [--full] [--store sqlite|postgres|both] [--connection PG] [--ingest N] [--persons N] [--scale 250000,500000,1000000]
                                  [--linkage N] [--clients 64] [--seconds 10] [--rate N] [--out bench/results.md] [--chart bench/results.svg]
                exchange-bench ingest [--records N] [--store sqlite|postgres|both] [--connection PG] [--out FILE]
-               exchange-bench queries [--persons 1000000] [--clients 64] [--seconds 10] [--rate N]
+               exchange-bench queries [--persons 1000000] [--clients 64] [--seconds 10] [--rate N] [--out FILE]
                exchange-bench linkage [--records N] [--seed S] [--people P] [--out FILE]
                exchange-bench coverage [--persons 250000,500000,1000000] [--out FILE]
                exchange-bench store --postgres CONNECTION [--people 1000000] [--out FILE]
@@ -58,7 +58,16 @@ internal static class Program
             using var partProgress = new Progress();
             if (args[0] == "queries")
             {
-                QueryBenchmark.RunAsync(part.QueryPersons, part.Clients, part.QueryDuration, partProgress, part.QueryRate).GetAwaiter().GetResult();
+                var queriesStarted = DateTime.UtcNow;
+                var queriesLoad = LinkageBenchmark.LoadAverage();
+                var queries = QueryBenchmark.RunAsync(part.QueryPersons, part.Clients, part.QueryDuration, partProgress, part.QueryRate).GetAwaiter().GetResult();
+                if (args.Contains("--out"))
+                {
+                    var machine = LinkageBenchmark.Machine($"{queriesLoad} before, {LinkageBenchmark.LoadAverage()} after");
+                    File.WriteAllText(part.Out, ResultsReport.QueriesAlone(queries, machine, queriesStarted));
+                    partProgress.Write($"written to {Path.GetFullPath(part.Out)}");
+                }
+
                 return 0;
             }
 
