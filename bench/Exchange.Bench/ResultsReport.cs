@@ -204,7 +204,7 @@ internal static class ResultsReport
         Line();
         Line($"{N(q.Persons)} persons seeded in {S(q.SeedSeconds)} s (one register record each, with its link and blocking keys, as a push leaves them; " +
              $"the seed is StoreLoader's, not a push). {q.GetPerson.Clients} clients, each on its own mTLS connection, each measurement " +
-             $"{S(q.GetPerson.Seconds)} s after a 3 s warm-up; latency is measured at the client.");
+             $"{S(q.GetPerson.Seconds)} s after a 3 s warm-up (at saturation, longer until the JIT is quiet); latency is measured at the client.");
         Line();
         Line("| call | load | calls/s | p50 (ms) | p99 (ms) | CPU ms/call | errors |");
         Line("|---|---|---:|---:|---:|---:|---:|");
@@ -213,10 +213,11 @@ internal static class ResultsReport
             Line($"| {run.Name} | {run.Load} | {N(run.CallsPerSecond)} | {run.P50Ms:F2} | {run.P99Ms:F2} | {run.CpuMsPerCall:F3} | {run.Errors} |");
         }
 
+        Line();
         Line("GetPerson by a random person id; FindPersons by a random person's name and birth date (purpose stated, national client); the no-op unary is " +
              "RecordService.GetRecords on the transport-ceiling server. **Saturation** (closed loop): each client calls again as soon as it has its answer, " +
-             "so 64 calls are always in flight and latency is about 64 / throughput (Little's law): that p99 is the queue, and a p99 under 5 ms there " +
-             "needs about 13,000 calls/s, near what this machine gives a call that does nothing. **Open loop**: the same clients and connections " +
+             $"so {q.GetPerson.Clients} calls are always in flight and latency is about {q.GetPerson.Clients} / throughput (Little's law): that p99 is the queue, and a p99 under 5 ms there " +
+             $"needs about {N(q.GetPerson.Clients / 0.005)} calls/s (compare the no-op's saturation throughput). **Open loop**: the same clients and connections " +
              $"together offer a fixed rate ({N(q.GetPersonOpen.OfferedPerSecond ?? double.NaN)} calls/s, {Share(q.GetPersonOpen.OfferedPerSecond ?? double.NaN, q.GetPerson.CallsPerSecond)} " +
              "of GetPerson's saturation throughput, or `--rate`), GetPerson and then the no-op; each call is sent at its scheduled time whether or not " +
              "earlier ones have been answered, and its latency runs from that scheduled time, so a late send is counted (no coordinated omission). " +

@@ -36,8 +36,8 @@ public sealed class PersonGrpcService(
     {
         // The person, each of its links with the record's and version's columns GetPerson returns, and the
         // matched record the link names (for ExplainAsync): one statement, where there were 2 + one per matched
-        // link. SQLite prepares every statement anew (Microsoft.Data.Sqlite has no statement cache), so the
-        // statements and their columns were most of a call's store time. Left joins keep a person without
+        // link. SQLite prepares every statement anew (Microsoft.Data.Sqlite has no statement cache): preparing
+        // costs about as much as running, and grows with the columns. Left joins keep a person without
         // (visible) links; a link whose record is retracted comes back with Retracted set and is skipped.
         public readonly Func<ExchangeDbContext, long, IAsyncEnumerable<PersonRow>> PersonWithRecords =
             EF.CompileAsyncQuery((ExchangeDbContext db, long personId) =>
