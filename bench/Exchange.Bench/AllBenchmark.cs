@@ -18,6 +18,9 @@ internal sealed record AllOptions
 
     public TimeSpan QueryDuration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>`--rate`: the open-loop query rate, calls/s; null: half of GetPerson's closed-loop throughput in the same run.</summary>
+    public int? QueryRate { get; init; }
+
     public string Out { get; init; } = Path.Combine("bench", "results.md");
 
     public string Chart { get; init; } = Path.Combine("bench", "results.svg");
@@ -51,7 +54,7 @@ internal static class AllBenchmark
         var ingest = await IngestBenchmark.RunAsync(options.IngestRecords, progress, postgres, notMeasured);
 
         progress.Write($"2/4 queries: {options.QueryPersons:N0} persons, {options.Clients} clients, {options.QueryDuration.TotalSeconds:F0} s per call");
-        var queries = await QueryBenchmark.RunAsync(options.QueryPersons, options.Clients, options.QueryDuration, progress);
+        var queries = await QueryBenchmark.RunAsync(options.QueryPersons, options.Clients, options.QueryDuration, progress, options.QueryRate);
 
         progress.Write($"3/4 scale: gap scan and summary at {string.Join(", ", options.ScaleSizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} persons");
         var scale = new List<CoverageBenchmark.Row>();

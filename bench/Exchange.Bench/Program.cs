@@ -7,9 +7,9 @@ internal static class Program
 {
     private const string Usage = """
         Usage: exchange-bench all [--full] [--store sqlite|postgres|both] [--connection PG] [--ingest N] [--persons N] [--scale 250000,500000,1000000]
-                                 [--linkage N] [--clients 64] [--seconds 10] [--out bench/results.md] [--chart bench/results.svg]
+                                 [--linkage N] [--clients 64] [--seconds 10] [--rate N] [--out bench/results.md] [--chart bench/results.svg]
                exchange-bench ingest [--records N] [--store sqlite|postgres|both] [--connection PG] [--out FILE]
-               exchange-bench queries [--persons 1000000] [--clients 64] [--seconds 10]
+               exchange-bench queries [--persons 1000000] [--clients 64] [--seconds 10] [--rate N] [--out FILE]
                exchange-bench linkage [--records N] [--seed S] [--people P] [--out FILE]
                exchange-bench coverage [--persons 250000,500000,1000000] [--out FILE]
                exchange-bench store --postgres CONNECTION [--people 1000000] [--out FILE]
@@ -20,6 +20,8 @@ internal static class Program
                         fresh database created and dropped here
           --connection  PostgreSQL connection string of a role that may create databases; default EXCHANGE_TEST_POSTGRES,
                         else the output of scripts/postgres-up (run from the repository root)
+          --rate N      open-loop query rate (calls/s offered by all clients together); default half of GetPerson's
+                        closed-loop calls/s in the same run
 
           --records N   current records (register + enrollment) to link, about; default 1000000
           --seed S      generator seed; default 1
@@ -56,7 +58,16 @@ internal static class Program
             using var partProgress = new Progress();
             if (args[0] == "queries")
             {
-                QueryBenchmark.RunAsync(part.QueryPersons, part.Clients, part.QueryDuration, partProgress).GetAwaiter().GetResult();
+                var queriesStarted = DateTime.UtcNow;
+                var queriesLoad = LinkageBenchmark.LoadAverage();
+                var queries = QueryBenchmark.RunAsync(part.QueryPersons, part.Clients, part.QueryDuration, partProgress, part.QueryRate).GetAwaiter().GetResult();
+                if (args.Contains("--out"))
+                {
+                    var machine = LinkageBenchmark.Machine($"{queriesLoad} before, {LinkageBenchmark.LoadAverage()} after");
+                    File.WriteAllText(part.Out, ResultsReport.QueriesAlone(queries, machine, queriesStarted));
+                    partProgress.Write($"written to {Path.GetFullPath(part.Out)}");
+                }
+
                 return 0;
             }
 
@@ -188,6 +199,7 @@ internal static class Program
                 "--linkage" => options with { LinkageRecords = PositiveInt(name, value) },
                 "--clients" => options with { Clients = PositiveInt(name, value) },
                 "--seconds" => options with { QueryDuration = TimeSpan.FromSeconds(PositiveInt(name, value)) },
+                "--rate" => options with { QueryRate = PositiveInt(name, value) },
                 "--out" => options with { Out = value },
                 "--chart" => options with { Chart = value },
                 _ => throw new FormatException($"Unknown option '{name}'."),

@@ -179,10 +179,13 @@ public sealed class AuditLog : BackgroundService
         db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync();
         // Bumping the head row first takes its lock (PostgreSQL) or the write lock (SQLite): concurrent
-        // appenders, in this process or another, get consecutive, non-overlapping index ranges.
-        await db.Database.ExecuteSqlAsync($"UPDATE \"AuditHead\" SET \"TreeSize\" = \"TreeSize\" + {group.Count} WHERE \"Id\" = 1");
-        var end = await db.AuditHead.Where(h => h.Id == 1).Select(h => h.TreeSize).SingleAsync();
+        // appenders, in this process or another, get consecutive, non-overlapping index ranges. RETURNING (both
+        // stores) reads the new size in the same statement: this loop is serial, every waiting call pays for it.
+        var end = (await db.Database.SqlQuery<long>(
+            $"UPDATE \"AuditHead\" SET \"TreeSize\" = \"TreeSize\" + {group.Count} WHERE \"Id\" = 1 RETURNING \"TreeSize\" AS \"Value\"").ToListAsync()).Single();
         var first = end - group.Count;
+        // Only new rows are tracked: nothing for SaveChanges to detect, and detecting it scanned every entry.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         for (var i = 0; i < group.Count; i++)
         {
             db.AuditEntries.Add(AuditEntryMapping.ToRow(group[i].Draft with { Index = first + i }));

@@ -167,20 +167,24 @@ public sealed class RecordGrpcService(
         _ => new RpcException(new Grpc.Core.Status(StatusCode.Internal, "The batch could not be stored; it was not acknowledged and may be resent.")),
     };
 
-    internal static StoredRecord ToStoredRecord(RecordVersion row, bool current)
+    internal static StoredRecord ToStoredRecord(RecordVersion row, bool current) =>
+        ToStoredRecord(row.SourceSystem, row.Payload, row.Kind, row.NationalId, row.StoredAtUtc, row.Flags, current);
+
+    /// <summary>The same from the columns alone (GetPerson reads only these, not the whole version row).</summary>
+    internal static StoredRecord ToStoredRecord(string sourceSystem, byte[] payload, StoredRecordKind kind, string nationalId, DateTime storedAtUtc, string flags, bool current)
     {
         var stored = new StoredRecord
         {
-            SourceSystem = row.SourceSystem,
-            Envelope = RecordEnvelope.Parser.ParseFrom(row.Payload),
-            Kind = (RecordKind)row.Kind,
-            NormalizedNationalId = row.NationalId,
-            StoredAt = Timestamp.FromDateTime(DateTime.SpecifyKind(row.StoredAtUtc, DateTimeKind.Utc)),
+            SourceSystem = sourceSystem,
+            Envelope = RecordEnvelope.Parser.ParseFrom(payload),
+            Kind = (RecordKind)kind,
+            NormalizedNationalId = nationalId,
+            StoredAt = Timestamp.FromDateTime(DateTime.SpecifyKind(storedAtUtc, DateTimeKind.Utc)),
             Current = current,
         };
-        if (row.Flags.Length > 0)
+        if (flags.Length > 0)
         {
-            stored.Flags.AddRange(row.Flags.Split(','));
+            stored.Flags.AddRange(flags.Split(','));
         }
 
         return stored;
