@@ -97,6 +97,7 @@ public abstract class HubFixture : IAsyncLifetime
     /// </summary>
     public async Task<(WebApplication App, Uri Address)> StartAnotherAsync(params (string Key, string Value)[] overrides)
     {
+        _ = Available(_address);
         var app = BuildHub(overrides);
         return (app, await HubApplication.StartAsync(app));
     }

@@ -181,8 +181,11 @@ public sealed class AuditLog : BackgroundService
         // Bumping the head row first takes its lock (PostgreSQL) or the write lock (SQLite): concurrent
         // appenders, in this process or another, get consecutive, non-overlapping index ranges. RETURNING (both
         // stores) reads the new size in the same statement: this loop is serial, every waiting call pays for it.
-        var end = (await db.Database.SqlQuery<long>(
-            $"UPDATE \"AuditHead\" SET \"TreeSize\" = \"TreeSize\" + {group.Count} WHERE \"Id\" = 1 RETURNING \"TreeSize\" AS \"Value\"").ToListAsync()).Single();
+        // SQL Server spells RETURNING as OUTPUT.
+        var bump = db.Database.IsSqlServer()
+            ? db.Database.SqlQuery<long>($"UPDATE \"AuditHead\" SET \"TreeSize\" = \"TreeSize\" + {group.Count} OUTPUT inserted.\"TreeSize\" AS \"Value\" WHERE \"Id\" = 1")
+            : db.Database.SqlQuery<long>($"UPDATE \"AuditHead\" SET \"TreeSize\" = \"TreeSize\" + {group.Count} WHERE \"Id\" = 1 RETURNING \"TreeSize\" AS \"Value\"");
+        var end = (await bump.ToListAsync()).Single();
         var first = end - group.Count;
         // Only new rows are tracked: nothing for SaveChanges to detect, and detecting it scanned every entry.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
