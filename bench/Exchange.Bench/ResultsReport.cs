@@ -246,10 +246,14 @@ internal static class ResultsReport
     public static string IngestAlone(IngestResult ingest, MachineFacts m, DateTime startedUtc, string commit)
     {
         var lower = Math.Min(ingest.Transport.RecordsPerSecond, ingest.Storage.RecordsPerSecond);
-        return $"# Ingest benchmark\n\nRun {startedUtc:yyyy-MM-dd HH:mm} UTC by `dotnet run -c Release --project bench/Exchange.Bench -- ingest --records {ingest.Records}` at commit {commit}; " +
+        return $"# Ingest benchmark\n\nRun {startedUtc:yyyy-MM-dd HH:mm} UTC by `dotnet run -c Release --project bench/Exchange.Bench -- ingest` ({N(ingest.Records)} records) at commit {commit}; " +
                $"{m.ProcessorCount} cores ({m.Cpu}), {m.TotalAvailableMemoryBytes / (double)(1L << 30):F1} GiB, {m.Runtime}; 1-minute load average {m.LoadAverage}.\n\n" +
-               $"Hub {N(ingest.Hub.RecordsPerSecond)} records/s = {Percent(ingest.Hub.RecordsPerSecond / lower)} of the lower ceiling " +
+               $"SQLite hub {N(ingest.Hub.RecordsPerSecond)} records/s = {Percent(ingest.Hub.RecordsPerSecond / lower)} of the lower ceiling " +
                $"(transport {N(ingest.Transport.RecordsPerSecond)}/s, storage {N(ingest.Storage.RecordsPerSecond)}/s); peak memory {N(ingest.Hub.PeakMemory / 1048576.0)} MiB.\n\n" +
+               (ingest.Postgres is { } pg
+                   ? $"PostgreSQL hub {N(pg.Hub.RecordsPerSecond)} records/s = {Percent(pg.Hub.RecordsPerSecond / Math.Min(ingest.Transport.RecordsPerSecond, pg.Storage.RecordsPerSecond))} of the lower ceiling " +
+                     $"(transport {N(ingest.Transport.RecordsPerSecond)}/s, COPY {N(pg.Storage.RecordsPerSecond)}/s); peak memory {N(pg.Hub.PeakMemory / 1048576.0)} MiB.\n\n"
+                   : string.Empty) +
                IngestSection(ingest).Replace("## 1. Ingest", "## Details", StringComparison.Ordinal);
     }
 
