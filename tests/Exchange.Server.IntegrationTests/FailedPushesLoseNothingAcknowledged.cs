@@ -76,6 +76,24 @@ public abstract class FailedPushesLoseNothingAcknowledged(HubFixture hub)
     }
 
     [SkippableFact]
+    public async Task An_invalid_batch_sent_right_behind_a_good_one_fails_only_after_the_good_one_is_stored_and_acknowledged()
+    {
+        // The hub validates batches ahead of storing them: the invalid one is seen first, yet must end the
+        // stream only in its place.
+        using var call = hub.Records("ps-gd").Push();
+        await call.RequestStream.WriteAsync(Batch("AHEAD-", 10, 535_000));
+        await call.RequestStream.WriteAsync(new PushBatch { BatchId = "empty-behind" });
+
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(10, call.ResponseStream.Current.Stored);
+        var exception = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Equal(StatusCode.InvalidArgument, exception.StatusCode);
+        Assert.Equal("records", exception.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Single().Field);
+        Assert.Equal(10, await hub.CountVersionsAsync("ps-gd", "AHEAD-"));
+    }
+
+    [SkippableFact]
     public async Task A_batch_over_the_record_limit_or_empty_is_invalid_with_field_details()
     {
         var tooMany = await Assert.ThrowsAsync<RpcException>(() =>
