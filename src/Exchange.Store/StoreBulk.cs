@@ -91,8 +91,55 @@ public static class StoreBulk
         }
     }
 
-    /// <summary>Updates rows that exist, found by their key: every other mapped column is written.</summary>
-    public static async Task UpdateAsync<TEntity>(ExchangeDbContext db, IReadOnlyCollection<TEntity> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// The indexed columns of rows as they were read, for <see cref="UpdateAsync{TEntity}"/>: SQLite (and SQL
+    /// Server) rewrite an index entry for every indexed column an UPDATE sets, changed or not, and a batch
+    /// updates hundreds of persons whose indexed columns (national ID, division, coverage flags) stay as
+    /// they were: each such entry is a delete, an insert and a dirty page to commit.
+    /// </summary>
+    public sealed class IndexedValues<TEntity>
+        where TEntity : class
+    {
+        private readonly IReadOnlyList<IProperty> _properties;
+        private readonly Dictionary<TEntity, object?[]> _asRead = new(ReferenceEqualityComparer.Instance);
+
+        internal IndexedValues(IReadOnlyList<IProperty> properties, IEnumerable<TEntity> rows)
+        {
+            _properties = properties;
+            foreach (var row in rows)
+            {
+                _asRead[row] = Values(row);
+            }
+        }
+
+        internal IReadOnlyList<IProperty> Properties => _properties;
+
+        /// <summary>Whether the row was read and none of its indexed columns has changed since.</summary>
+        internal bool Unchanged(TEntity row) => _asRead.TryGetValue(row, out var before) && Values(row).SequenceEqual(before);
+
+        private object?[] Values(TEntity row) => [.. _properties.Select(p => p.GetGetter().GetClrValue(row))];
+    }
+
+    /// <summary>Remembers the indexed columns of rows just read, before they are changed in memory.</summary>
+    public static IndexedValues<TEntity> SnapshotIndexed<TEntity>(ExchangeDbContext db, IEnumerable<TEntity> rows)
+        where TEntity : class
+    {
+        var entity = db.Model.FindEntityType(typeof(TEntity))!;
+        var primary = entity.FindPrimaryKey()!.Properties;
+        var indexed = entity.GetIndexes().SelectMany(i => i.Properties)
+            .Concat(entity.GetKeys().Where(k => !k.IsPrimaryKey()).SelectMany(k => k.Properties))
+            .Where(p => !primary.Contains(p))
+            .Distinct()
+            .ToList();
+        return new IndexedValues<TEntity>(indexed, rows);
+    }
+
+    /// <summary>
+    /// Updates rows that exist, found by their key: every other mapped column is written, except, for rows
+    /// <paramref name="asRead"/> says kept their indexed columns, those columns (PostgreSQL compares the
+    /// values itself and needs no help).
+    /// </summary>
+    public static async Task UpdateAsync<TEntity>(ExchangeDbContext db, IReadOnlyCollection<TEntity> rows, CancellationToken cancellationToken, IndexedValues<TEntity>? asRead = null)
         where TEntity : class
     {
         if (rows.Count == 0)
@@ -109,6 +156,24 @@ public static class StoreBulk
         var entity = db.Model.FindEntityType(typeof(TEntity))!;
         var keys = entity.FindPrimaryKey()!.Properties;
         var values = entity.GetProperties().Where(p => !keys.Contains(p)).ToList();
+        var keepIndexes = asRead is null ? [] : rows.Where(asRead.Unchanged).ToList();
+        var all = keepIndexes.Count == 0 ? rows : rows.Except(keepIndexes, ReferenceEqualityComparer.Instance).Cast<TEntity>().ToList();
+        await UpdateColumnsAsync(db, entity, values, keys, all, cancellationToken);
+        if (keepIndexes.Count > 0)
+        {
+            await UpdateColumnsAsync(db, entity, [.. values.Except(asRead!.Properties)], keys, keepIndexes, cancellationToken);
+        }
+    }
+
+    private static async Task UpdateColumnsAsync<TEntity>(
+        ExchangeDbContext db, IEntityType entity, List<IProperty> values, IReadOnlyList<IProperty> keys, IReadOnlyCollection<TEntity> rows, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         List<IProperty> columns = [.. values, .. keys];
         var set = string.Join(", ", values.Select((c, i) => $"{Quote(c.GetColumnName())} = @p{i}"));
         var where = string.Join(" AND ", keys.Select((c, i) => $"{Quote(c.GetColumnName())} = @p{values.Count + i}"));

@@ -18,6 +18,50 @@ public sealed class BulkWritesReadBackUnchanged
     [SkippableFact]
     public Task On_postgres() => StoreTestRuns.OnPostgresAsync(RoundTripAsync);
 
+    [Fact]
+    public Task Updates_that_keep_indexed_columns_on_sqlite() => StoreTestRuns.OnSqliteAsync(UpdatesKeepingIndexesAsync);
+
+    [SkippableFact]
+    public Task Updates_that_keep_indexed_columns_on_postgres() => StoreTestRuns.OnPostgresAsync(UpdatesKeepingIndexesAsync);
+
+    // An update told which rows kept their indexed columns leaves those columns out of the statement for
+    // them, and still writes every column of a row whose indexed column did change.
+    private static async Task UpdatesKeepingIndexesAsync(IDbContextFactory<ExchangeDbContext> factory)
+    {
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await StoreSetup.MigrateAsync(db);
+            db.Persons.AddRange(
+                new Person { Id = 1, NationalId = "110101198503120011", Name = "张伟", Division = "110101", RecordCount = 1, CreatedAtUtc = Stored, UpdatedAtUtc = Stored },
+                new Person { Id = 2, NationalId = "110101199001010022", Name = "李娜", Division = "110102", RecordCount = 1, CreatedAtUtc = Stored, UpdatedAtUtc = Stored });
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var persons = await db.Persons.OrderBy(p => p.Id).ToListAsync();
+            var asRead = StoreBulk.SnapshotIndexed(db, persons);
+            persons[0].RecordCount = 3;
+            persons[0].Name = "張偉";
+            persons[1].RecordCount = 2;
+            persons[1].NationalId = "110101199001010030";
+            persons[1].Division = "440305";
+            await StoreBulk.UpdateAsync(db, persons, CancellationToken.None, asRead);
+            await transaction.CommitAsync();
+        }
+
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var persons = await db.Persons.OrderBy(p => p.Id).ToListAsync();
+            Assert.Equal((3, "張偉", "110101198503120011", "110101"), (persons[0].RecordCount, persons[0].Name, persons[0].NationalId, persons[0].Division));
+            Assert.Equal((2, "110101199001010030", "440305"), (persons[1].RecordCount, persons[1].NationalId, persons[1].Division));
+            // The indexes answer for the changed values.
+            Assert.Equal(2, await db.Persons.Where(p => p.NationalId == "110101199001010030").Select(p => p.Id).SingleAsync());
+            Assert.Empty(await db.Persons.Where(p => p.Division == "110102").ToListAsync());
+        }
+    }
+
     private static async Task RoundTripAsync(IDbContextFactory<ExchangeDbContext> factory)
     {
         await using (var db = await factory.CreateDbContextAsync())

@@ -143,12 +143,12 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         }
 
         var decideMs = watch.ElapsedMilliseconds - lookupMs;
-        var persons = await RefreshPersonsAsync(db, affectedPersons, newPersons, changed, linkByRecord, events.Add, now, cancellationToken);
+        var (persons, asRead) = await RefreshPersonsAsync(db, affectedPersons, newPersons, changed, linkByRecord, events.Add, now, cancellationToken);
         var survivorshipMs = watch.ElapsedMilliseconds - lookupMs - decideMs;
 
         // Parents before children (links point at persons and records); ids drawn under the writer lock, in order.
         await StoreBulk.InsertAsync(db, newPersons.Values.OrderBy(p => p.Id).ToList(), cancellationToken);
-        await StoreBulk.UpdateAsync(db, persons.Where(p => !newPersons.ContainsKey(p.Id)).ToList(), cancellationToken);
+        await StoreBulk.UpdateAsync(db, persons.Where(p => !newPersons.ContainsKey(p.Id)).ToList(), cancellationToken, asRead);
         if (removedLinks.Count > 0)
         {
             await db.RecordLinks.Where(l => EF.Parameter(removedLinks).Contains(l.SourceRecordId)).ExecuteDeleteAsync(cancellationToken);
@@ -168,7 +168,7 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
     /// Survivorship for every person the batch touched, in memory: the stored records of each person, minus
     /// this batch's records (whose links are not written yet), plus this batch's records by their new links.
     /// </summary>
-    private static async Task<List<Person>> RefreshPersonsAsync(
+    private static async Task<(List<Person> Persons, StoreBulk.IndexedValues<Person> AsRead)> RefreshPersonsAsync(
         ExchangeDbContext db,
         HashSet<long> personIds,
         Dictionary<long, Person> newPersons,
@@ -180,6 +180,7 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
     {
         var stored = personIds.Where(id => !newPersons.ContainsKey(id)).ToList();
         var persons = await db.Persons.Where(p => EF.Parameter(stored).Contains(p.Id)).ToListAsync(cancellationToken);
+        var asRead = StoreBulk.SnapshotIndexed(db, persons);
         persons.AddRange(newPersons.Values);
         var changedIds = changed.Select(c => c.Id).ToHashSet();
         var records = new Dictionary<long, List<SourceRecord>>();
@@ -201,7 +202,7 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
             Survivorship.Refresh(person, records.GetValueOrDefault(person.Id) ?? [], emit, now);
         }
 
-        return persons;
+        return (persons, asRead);
     }
 
     private static void Index(Dictionary<string, List<long>> index, Dictionary<long, PersonRecord> records, Dictionary<long, long> personOf, PersonRecord record, string[] keys, long personId)
