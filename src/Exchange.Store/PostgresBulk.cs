@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Exchange.Store;
@@ -25,7 +24,7 @@ public static class PostgresBulk
         }
 
         var (table, key) = TableAndKey(db, typeof(TEntity));
-        await using var command = Command(db, $"SELECT nextval(pg_get_serial_sequence('\"{table}\"', '{key}')) FROM generate_series(1, @count)");
+        await using var command = (NpgsqlCommand)StoreBulk.Command(db, $"SELECT nextval(pg_get_serial_sequence('\"{table}\"', '{key}')) FROM generate_series(1, @count)");
         command.Parameters.AddWithValue("count", count);
         var ids = new long[count];
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -66,11 +65,11 @@ public static class PostgresBulk
         var keys = entity.FindPrimaryKey()!.Properties.Select(p => StoreBulk.Quote(p.GetColumnName())).ToList();
         var names = string.Join(", ", columns.Select(c => StoreBulk.Quote(c.GetColumnName())));
         // ON COMMIT DELETE ROWS: the staging table is per session and empties itself with every batch.
-        await Execute(db, $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", cancellationToken);
-        await Execute(db, $"TRUNCATE {staging}", cancellationToken);
+        await StoreBulk.ExecuteAsync(db, $"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", cancellationToken);
+        await StoreBulk.ExecuteAsync(db, $"TRUNCATE {staging}", cancellationToken);
         await CopyAsync(db, staging, columns, rows, cancellationToken);
         var updates = string.Join(", ", columns.Select(c => StoreBulk.Quote(c.GetColumnName())).Except(keys).Select(c => $"{c} = EXCLUDED.{c}"));
-        await Execute(db, $"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {updates}", cancellationToken);
+        await StoreBulk.ExecuteAsync(db, $"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {updates}", cancellationToken);
     }
 
     private static async Task<ulong> CopyAsync<TEntity>(ExchangeDbContext db, string table, IReadOnlyList<IProperty> columns, IEnumerable<TEntity> rows, CancellationToken cancellationToken)
@@ -123,16 +122,5 @@ public static class PostgresBulk
     {
         var entity = db.Model.FindEntityType(type)!;
         return (entity.GetTableName()!, entity.FindPrimaryKey()!.Properties.Single().GetColumnName());
-    }
-
-    private static NpgsqlCommand Command(ExchangeDbContext db, string sql) => new(sql, (NpgsqlConnection)db.Database.GetDbConnection())
-    {
-        Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
-    };
-
-    private static async Task Execute(ExchangeDbContext db, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = Command(db, sql);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

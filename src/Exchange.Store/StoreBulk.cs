@@ -156,8 +156,13 @@ public static class StoreBulk
         var entity = db.Model.FindEntityType(typeof(TEntity))!;
         var keys = entity.FindPrimaryKey()!.Properties;
         var values = entity.GetProperties().Where(p => !keys.Contains(p)).ToList();
-        var keepIndexes = asRead is null ? [] : rows.Where(asRead.Unchanged).ToList();
-        var all = keepIndexes.Count == 0 ? rows : rows.Except(keepIndexes, ReferenceEqualityComparer.Instance).Cast<TEntity>().ToList();
+        var keepIndexes = new List<TEntity>();
+        var all = new List<TEntity>();
+        foreach (var row in rows)
+        {
+            (asRead?.Unchanged(row) == true ? keepIndexes : all).Add(row);
+        }
+
         await UpdateColumnsAsync(db, entity, values, keys, all, cancellationToken);
         if (keepIndexes.Count > 0)
         {
@@ -222,7 +227,7 @@ public static class StoreBulk
         return command;
     }
 
-    private static async Task ExecuteAsync(ExchangeDbContext db, string sql, CancellationToken cancellationToken)
+    internal static async Task ExecuteAsync(ExchangeDbContext db, string sql, CancellationToken cancellationToken)
     {
         await using var command = Command(db, sql);
         await command.ExecuteNonQueryAsync(cancellationToken);
