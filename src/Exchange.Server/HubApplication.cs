@@ -75,6 +75,7 @@ public static class HubApplication
             await StoreSetup.MigrateAsync(db, cancellationToken);
         }
 
+        app.Services.GetRequiredService<SqliteCheckpointer>().Start();
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         // Kestrel reports the IP it bound; clients should name the host the certificate is issued for.
@@ -94,6 +95,8 @@ public static class HubApplication
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
         services.AddPooledDbContextFactory<ExchangeDbContext>((provider, options) => StoreSetup.Configure(
             options,
+            provider.GetRequiredService<IOptions<StoreOptions>>().Value.Resolve(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory)));
+        services.AddSingleton(provider => SqliteCheckpointer.For(
             provider.GetRequiredService<IOptions<StoreOptions>>().Value.Resolve(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory)));
         services.AddSingleton<RecordWriter>();
         services.AddSingleton<ClientRegistry>();

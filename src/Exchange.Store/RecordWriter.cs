@@ -41,7 +41,8 @@ public sealed class RecordWriteDeniedException(int index, string reason) : Excep
 /// Stores a batch of record versions in one transaction: either all of its accepted records are stored or
 /// none is. Versions are append-only; the current view follows the highest version.
 /// </summary>
-public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFactory, TimeProvider clock)
+/// <param name="checkpointer">Told after each commit, so that SQLite's log is copied back off the write path.</param>
+public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFactory, TimeProvider clock, SqliteCheckpointer? checkpointer = null)
 {
     // SQLite has one writer at a time; serializing here keeps read-then-write decisions consistent too.
     // Across hub processes on one server database, StoreSetup.LockWritersAsync does the same.
@@ -63,6 +64,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            checkpointer?.Pulse();
             return result;
         }
         finally
@@ -193,6 +195,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
             }
 
             await transaction.CommitAsync(cancellationToken);
+            checkpointer?.Pulse();
             return results;
         }
         finally

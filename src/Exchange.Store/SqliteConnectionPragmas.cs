@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Exchange.Store;
@@ -16,28 +18,51 @@ namespace Exchange.Store;
 /// keys, names, IDs land all over their indexes), and a cache smaller than that spills them into the WAL
 /// in the middle of the transaction and reads them back. Pages read through the mapping take no cache
 /// space, so readers stay small; the cache fills only with a writer's dirty pages.</para>
+/// <para>SQLite's own checkpoint (inside the commit that grows the log past a threshold) waits for
+/// <see cref="AutoCheckpointPages"/> instead of 1,000 pages: <see cref="SqliteCheckpointer"/> copies the
+/// log back after each commit on its own thread, and this threshold is the safety net behind it.</para>
 /// </remarks>
 public sealed class SqliteConnectionPragmas : DbConnectionInterceptor
 {
+    /// <summary>Log pages (4 KiB each) after which a commit checkpoints in place: a few pushed batches.</summary>
+    public const int AutoCheckpointPages = 16384;
+
     // 4 GiB is an upper bound: SQLite maps no more than the file and clamps it to its compiled-in maximum.
-    private const string Sql = "PRAGMA mmap_size=4294967296; PRAGMA cache_size=-65536;";
+    private static readonly string Sql = $"PRAGMA mmap_size=4294967296; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint={AutoCheckpointPages};";
 
     public static readonly SqliteConnectionPragmas Instance = new();
 
+    // The settings belong to the native connection, which the pool keeps open across EF's opens: applying
+    // them on every open parsed and ran three statements per query, and reset the file mapping.
+    private static readonly ConditionalWeakTable<object, object> Configured = [];
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    // Microsoft.Data.Sqlite runs every command synchronously anyway.
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        Apply(connection);
+        return Task.CompletedTask;
     }
 
-    /// <summary>For connections opened outside EF (bulk tools, benchmarks).</summary>
+    /// <summary>Applies the settings once per native connection (also for connections opened outside EF: bulk tools, benchmarks).</summary>
     public static void Apply(DbConnection connection)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Sql;
-        command.ExecuteNonQuery();
+        object? native = (connection as SqliteConnection)?.Handle;
+        if (native is not null && Configured.TryGetValue(native, out _))
+        {
+            return;
+        }
+
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = Sql;
+            command.ExecuteNonQuery();
+        }
+
+        if (native is not null)
+        {
+            Configured.TryAdd(native, native);
+        }
     }
 }
