@@ -71,7 +71,9 @@ internal static class IngestBenchmark
             }
 
 
-            // The hub runs before the storage ceiling, whose rows (gigabytes at 1M) would stay in the working set.
+            // Both hubs run before the storage ceilings, whose rows (gigabytes at 1M) and SQLite page caches
+            // would stay in the process's resident memory (the runtime and the C allocator keep some of what
+            // was freed) and be counted as the next hub's.
             ReleaseMemory();
             var before = ProcessMemory.Resident();
             IngestRun hub;
@@ -81,21 +83,21 @@ internal static class IngestBenchmark
                 hub = await PushAsync("hub (SQLite, online linking)", environment, address, register, enrollment, progress);
             }
 
+            IngestRun? postgresHub = null;
+            if (postgres is not null)
+            {
+                ReleaseMemory();
+                await using var environment = await BenchEnvironment.CreateAsync(postgres);
+                var address = await environment.StartHubAsync();
+                postgresHub = await PushAsync("hub (PostgreSQL, online linking)", environment, address, register, enrollment, progress);
+            }
+
             var multiRow = records <= MultiRowUpTo ? await LoadAsync(register, enrollment, StoreLoader.Method.MultiRow, progress) : null;
             var prepared = await LoadAsync(register, enrollment, StoreLoader.Method.Prepared, progress);
 
             PostgresIngest? postgresIngest = null;
-            if (postgres is not null)
+            if (postgresHub is not null)
             {
-                // The SQLite ceiling's rows are garbage by now, but a plain collection keeps their memory committed.
-                ReleaseMemory();
-                IngestRun postgresHub;
-                await using (var environment = await BenchEnvironment.CreateAsync(postgres))
-                {
-                    var address = await environment.StartHubAsync();
-                    postgresHub = await PushAsync("hub (PostgreSQL, online linking)", environment, address, register, enrollment, progress);
-                }
-
                 var copy = await LoadAsync(register, enrollment, StoreLoader.Method.Prepared, progress, postgres);
                 postgresIngest = new PostgresIngest(postgresHub, copy);
             }
