@@ -96,8 +96,13 @@ public static class HubApplication
         services.AddPooledDbContextFactory<ExchangeDbContext>((provider, options) => StoreSetup.Configure(
             options,
             provider.GetRequiredService<IOptions<StoreOptions>>().Value.Resolve(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory)));
-        services.AddSingleton(provider => SqliteCheckpointer.For(
-            provider.GetRequiredService<IOptions<StoreOptions>>().Value.Resolve(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory)));
+        services.AddSingleton(provider =>
+        {
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteCheckpointer>();
+            return SqliteCheckpointer.For(
+                provider.GetRequiredService<IOptions<StoreOptions>>().Value.Resolve(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory),
+                e => Log.CheckpointFailed(logger, SqliteConnectionPragmas.AutoCheckpointPages, e.Message));
+        });
         services.AddSingleton<RecordWriter>();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<RecordValidator>();

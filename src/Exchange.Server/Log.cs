@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(2101, LogLevel.Debug, "Linked {Records} records against {Candidates} candidates: lookup {LookupMs} ms, decide {DecideMs} ms, write {WriteMs} ms, survivorship {SurvivorshipMs} ms")]
     public static partial void BatchLinked(ILogger logger, int records, int candidates, long lookupMs, long decideMs, long writeMs, long survivorshipMs);
 
+    [LoggerMessage(2201, LogLevel.Warning, "Copying SQLite's write-ahead log back into the store file failed; SQLite's own checkpoint takes over at {Pages} pages: {Reason}")]
+    public static partial void CheckpointFailed(ILogger logger, int pages, string reason);
+
     [LoggerMessage(3001, LogLevel.Information, "Hub listening on {Address} (mTLS required)")]
     public static partial void Listening(ILogger logger, string address);
 

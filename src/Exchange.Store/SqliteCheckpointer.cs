@@ -23,6 +23,7 @@ public sealed class SqliteCheckpointer : IDisposable
     private static readonly TimeSpan IdleInterval = TimeSpan.FromSeconds(1);
 
     private readonly string? _connectionString;
+    private readonly Action<Exception>? _failed;
     private readonly AutoResetEvent _pulse = new(false);
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
@@ -30,11 +31,16 @@ public sealed class SqliteCheckpointer : IDisposable
     private long _rounds;
 
     /// <param name="connectionString">The SQLite store's; null when the store is not SQLite (then this does nothing).</param>
-    public SqliteCheckpointer(string? connectionString) => _connectionString = connectionString;
+    /// <param name="failed">Told when checkpoints start failing (once per run of failures, not every second).</param>
+    public SqliteCheckpointer(string? connectionString, Action<Exception>? failed = null)
+    {
+        _connectionString = connectionString;
+        _failed = failed;
+    }
 
     /// <summary>One for the given store: active for SQLite, inert for server stores (they checkpoint themselves).</summary>
-    public static SqliteCheckpointer For(StoreConnection store) =>
-        new(store.Provider == StoreProvider.Sqlite ? store.ConnectionString : null);
+    public static SqliteCheckpointer For(StoreConnection store, Action<Exception>? failed = null) =>
+        new(store.Provider == StoreProvider.Sqlite ? store.ConnectionString : null, failed);
 
     /// <summary>Passive checkpoints run so far (for tests and diagnostics).</summary>
     public long Rounds => Interlocked.Read(ref _rounds);
@@ -92,7 +98,7 @@ public sealed class SqliteCheckpointer : IDisposable
                 catch (SqliteException e)
                 {
                     // The safety-net threshold keeps the log bounded meanwhile; the next pulse retries.
-                    LastError = e;
+                    Fail(e);
                 }
 
                 Interlocked.Increment(ref _rounds);
@@ -101,7 +107,17 @@ public sealed class SqliteCheckpointer : IDisposable
         catch (Exception e)
         {
             // Never take the process down from a background thread: SQLite's own threshold takes over.
-            LastError = e;
+            Fail(e);
+        }
+    }
+
+    private void Fail(Exception e)
+    {
+        var first = LastError is null;
+        LastError = e;
+        if (first)
+        {
+            _failed?.Invoke(e);
         }
     }
 

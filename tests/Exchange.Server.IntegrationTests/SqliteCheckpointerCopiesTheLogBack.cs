@@ -92,6 +92,27 @@ public sealed class SqliteCheckpointerCopiesTheLogBack
     });
 
     [Fact]
+    public async Task A_store_it_cannot_open_is_reported_once_and_does_not_take_the_process_down()
+    {
+        var reported = new List<Exception>();
+        var missing = Path.Combine(Path.GetTempPath(), "exchange-no-such-folder-" + Guid.NewGuid().ToString("N"), "exchange.db");
+        using var checkpointer = new SqliteCheckpointer($"Data Source={missing};Mode=ReadWrite", e => { lock (reported) { reported.Add(e); } });
+        checkpointer.Pulse();
+        checkpointer.Pulse();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (checkpointer.LastError is null && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.IsType<SqliteException>(checkpointer.LastError);
+        lock (reported)
+        {
+            Assert.Single(reported);
+        }
+    }
+
+    [Fact]
     public void Server_stores_get_an_inert_checkpointer()
     {
         using var checkpointer = SqliteCheckpointer.For(new StoreConnection(StoreProvider.Postgres, "Host=localhost"));
