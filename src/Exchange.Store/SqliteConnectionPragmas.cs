@@ -24,11 +24,18 @@ namespace Exchange.Store;
 /// </remarks>
 public sealed class SqliteConnectionPragmas : DbConnectionInterceptor
 {
+    /// <summary>
+    /// How long SQLite itself waits for a lock another connection holds (the batch writer, the audit log,
+    /// the checkpointer), in its own short steps of 1 to 100 ms. Without it Microsoft.Data.Sqlite retries a
+    /// busy statement after sleeping 150 ms: every call waiting on that audit commit got 150 ms more.
+    /// </summary>
+    public const int BusyTimeoutMilliseconds = 30_000;
+
     /// <summary>Log pages (4 KiB each) after which a commit checkpoints in place: a few pushed batches.</summary>
     public const int AutoCheckpointPages = 16384;
 
     // 4 GiB is an upper bound: SQLite maps no more than the file and clamps it to its compiled-in maximum.
-    private static readonly string Sql = $"PRAGMA mmap_size=4294967296; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint={AutoCheckpointPages};";
+    private static readonly string Sql = $"PRAGMA mmap_size=4294967296; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint={AutoCheckpointPages}; PRAGMA busy_timeout={BusyTimeoutMilliseconds};";
 
     public static readonly SqliteConnectionPragmas Instance = new();
 
