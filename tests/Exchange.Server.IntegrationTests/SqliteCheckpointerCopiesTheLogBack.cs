@@ -15,67 +15,56 @@ public sealed class SqliteCheckpointerCopiesTheLogBack
     private const int Rows = 2_000;
 
     [Fact]
-    public async Task A_large_commit_stays_in_the_log_until_the_checkpointer_copies_it()
+    public Task A_large_commit_stays_in_the_log_until_the_checkpointer_copies_it() => StoreTestRuns.OnSqliteAsync(async (factory, connectionString) =>
     {
         Assert.True(Rows < SqliteConnectionPragmas.AutoCheckpointPages);
-        var folder = Directory.CreateTempSubdirectory("exchange-checkpoint-").FullName;
-        try
+        await using (var db = await factory.CreateDbContextAsync())
         {
-            var connectionString = StoreSetup.SqliteConnectionString(folder);
-            var factory = StoreSetup.Open(new StoreConnection(StoreProvider.Sqlite, connectionString));
-            await using (var db = await factory.CreateDbContextAsync())
-            {
-                await StoreSetup.MigrateAsync(db);
-                await db.Database.ExecuteSqlRawAsync("CREATE TABLE Filler (Id INTEGER PRIMARY KEY, Bytes BLOB NOT NULL)");
-            }
-
-            var file = Path.Combine(folder, "exchange.db");
-            var fileBefore = new FileInfo(file).Length;
-            await using (var db = await factory.CreateDbContextAsync())
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync();
-                // One page-sized row each: about as many log frames as rows.
-                await db.Database.ExecuteSqlRawAsync($"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows}) INSERT INTO Filler (Id, Bytes) SELECT i, randomblob(3900) FROM n");
-                await transaction.CommitAsync();
-            }
-
-            Assert.True(new FileInfo(file + "-wal").Length >= Rows * 4096L, "the commit's pages are in the log");
-            Assert.True(new FileInfo(file).Length < fileBefore + Rows * 4096L, "and not yet in the store file: the commit did not checkpoint");
-
-            using var checkpointer = new SqliteCheckpointer(connectionString);
-            checkpointer.Pulse();
-            var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (checkpointer.Rounds == 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                await Task.Delay(20);
-            }
-
-            Assert.Null(checkpointer.LastError);
-            Assert.True(new FileInfo(file).Length >= fileBefore + Rows * 4096L, "the checkpointer copied the pages into the store file");
-            await using var reader = new SqliteConnection(connectionString);
-            await reader.OpenAsync();
-            await using var check = reader.CreateCommand();
-            check.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-            await using (var result = await check.ExecuteReaderAsync())
-            {
-                Assert.True(await result.ReadAsync());
-                Assert.Equal(result.GetInt64(1), result.GetInt64(2));
-            }
-
-            check.CommandText = "SELECT COUNT(*), SUM(length(Bytes)) FROM Filler";
-            await using (var result = await check.ExecuteReaderAsync())
-            {
-                Assert.True(await result.ReadAsync());
-                Assert.Equal(Rows, result.GetInt64(0));
-                Assert.Equal(Rows * 3900L, result.GetInt64(1));
-            }
+            await StoreSetup.MigrateAsync(db);
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE Filler (Id INTEGER PRIMARY KEY, Bytes BLOB NOT NULL)");
         }
-        finally
+
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var fileBefore = new FileInfo(file).Length;
+        await using (var db = await factory.CreateDbContextAsync())
         {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            // One page-sized row each: about as many log frames as rows.
+            await db.Database.ExecuteSqlRawAsync($"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows}) INSERT INTO Filler (Id, Bytes) SELECT i, randomblob(3900) FROM n");
+            await transaction.CommitAsync();
         }
-    }
+
+        Assert.True(new FileInfo(file + "-wal").Length >= Rows * 4096L, "the commit's pages are in the log");
+        Assert.True(new FileInfo(file).Length < fileBefore + Rows * 4096L, "and not yet in the store file: the commit did not checkpoint");
+
+        using var checkpointer = new SqliteCheckpointer(connectionString);
+        checkpointer.Pulse();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (checkpointer.Rounds == 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Null(checkpointer.LastError);
+        Assert.True(new FileInfo(file).Length >= fileBefore + Rows * 4096L, "the checkpointer copied the pages into the store file");
+        await using var reader = new SqliteConnection(connectionString);
+        await reader.OpenAsync();
+        await using var check = reader.CreateCommand();
+        check.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        await using (var result = await check.ExecuteReaderAsync())
+        {
+            Assert.True(await result.ReadAsync());
+            Assert.Equal(result.GetInt64(1), result.GetInt64(2));
+        }
+
+        check.CommandText = "SELECT COUNT(*), SUM(length(Bytes)) FROM Filler";
+        await using (var result = await check.ExecuteReaderAsync())
+        {
+            Assert.True(await result.ReadAsync());
+            Assert.Equal(Rows, result.GetInt64(0));
+            Assert.Equal(Rows * 3900L, result.GetInt64(1));
+        }
+    });
 
     [Fact]
     public Task Every_store_connection_carries_the_raised_threshold_and_a_busy_timeout() => StoreTestRuns.OnSqliteAsync(async factory =>

@@ -6,12 +6,17 @@ namespace Exchange.Server.IntegrationTests;
 /// <summary>Runs a store-level check on a fresh SQLite file or a fresh PostgreSQL database, then removes it.</summary>
 internal static class StoreTestRuns
 {
-    public static async Task OnSqliteAsync(Func<IDbContextFactory<ExchangeDbContext>, Task> check)
+    public static Task OnSqliteAsync(Func<IDbContextFactory<ExchangeDbContext>, Task> check) =>
+        OnSqliteAsync((factory, _) => check(factory));
+
+    /// <summary>As above, with the store's connection string (for checks that open the file themselves).</summary>
+    public static async Task OnSqliteAsync(Func<IDbContextFactory<ExchangeDbContext>, string, Task> check)
     {
         var folder = Directory.CreateTempSubdirectory("exchange-store-").FullName;
         try
         {
-            await check(StoreSetup.Open(new StoreConnection(StoreProvider.Sqlite, StoreSetup.SqliteConnectionString(folder))));
+            var connectionString = StoreSetup.SqliteConnectionString(folder);
+            await check(StoreSetup.Open(new StoreConnection(StoreProvider.Sqlite, connectionString)), connectionString);
         }
         finally
         {
