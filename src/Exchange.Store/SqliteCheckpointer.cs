@@ -42,6 +42,9 @@ public sealed class SqliteCheckpointer : IDisposable
     public static SqliteCheckpointer For(StoreConnection store, Action<Exception>? failed = null) =>
         new(store.Provider == StoreProvider.Sqlite ? store.ConnectionString : null, failed);
 
+    /// <summary>Whether this checkpoints at all (the store is SQLite).</summary>
+    public bool Active => _connectionString is not null;
+
     /// <summary>Passive checkpoints run so far (for tests and diagnostics).</summary>
     public long Rounds => Interlocked.Read(ref _rounds);
 

@@ -107,9 +107,12 @@ public sealed class SqliteCheckpointerCopiesTheLogBack
     [Fact]
     public void Server_stores_get_an_inert_checkpointer()
     {
-        using var checkpointer = SqliteCheckpointer.For(new StoreConnection(StoreProvider.Postgres, "Host=localhost"));
-        checkpointer.Pulse();
-        Thread.Sleep(50);
-        Assert.Equal(0, checkpointer.Rounds);
+        using var postgres = SqliteCheckpointer.For(new StoreConnection(StoreProvider.Postgres, "Host=localhost"));
+        using var sqlite = SqliteCheckpointer.For(new StoreConnection(StoreProvider.Sqlite, "Data Source=exchange.db"));
+        Assert.False(postgres.Active);
+        Assert.True(sqlite.Active);
+        postgres.Pulse();
+        Assert.Equal(0, postgres.Rounds);
+        Assert.Null(postgres.LastError);
     }
 }
