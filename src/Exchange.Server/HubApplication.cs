@@ -93,15 +93,11 @@ public static class HubApplication
 
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
-        services.AddPooledDbContextFactory<ExchangeDbContext>((provider, options) => StoreSetup.Configure(
-            options,
-            provider.GetRequiredService<IOptions<StoreOptions>>().Value.Resolve(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory)));
+        services.AddPooledDbContextFactory<ExchangeDbContext>((provider, options) => StoreSetup.Configure(options, Store(provider)));
         services.AddSingleton(provider =>
         {
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteCheckpointer>();
-            return SqliteCheckpointer.For(
-                provider.GetRequiredService<IOptions<StoreOptions>>().Value.Resolve(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory),
-                e => Log.CheckpointFailed(logger, SqliteConnectionPragmas.AutoCheckpointPages, e.Message));
+            return SqliteCheckpointer.For(Store(provider), e => Log.CheckpointFailed(logger, SqliteConnectionPragmas.AutoCheckpointPages, e.Message));
         });
         services.AddSingleton<RecordWriter>();
         services.AddSingleton<ClientRegistry>();
@@ -135,6 +131,10 @@ public static class HubApplication
         services.AddGrpcReflection();
         return services;
     }
+
+    /// <summary>The store the hub's options name, under its data folder.</summary>
+    private static StoreConnection Store(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<StoreOptions>>().Value.Resolve(provider.GetRequiredService<IOptions<HubOptions>>().Value.DataDirectory);
 
     private static void ConfigureGrpc(Grpc.AspNetCore.Server.GrpcServiceOptions options) =>
         // Internal exception messages may carry data; clients get the status text only.
