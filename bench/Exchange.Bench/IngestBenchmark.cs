@@ -18,13 +18,20 @@ internal sealed record IngestRun(string Name, long Records, double Seconds, long
 /// <summary>What the hub's audit log did during one run: the AuditLog singleton's counters, after minus before.</summary>
 internal sealed record AuditCost(long EntriesWritten, long Commits, TimeSpan CommitTime);
 
+/// <summary>
+/// The pushes and loads that ran before the measured ones, in the same process: every measured path once over
+/// the first lines of each file, then a wait until the JIT went quiet. <see cref="ColdHub"/> is the SQLite hub's
+/// push into a freshly started process, the figure a province meets right after a hub restart.
+/// </summary>
+internal sealed record WarmUp(IngestRun ColdHub, IngestRun? ColdPostgresHub, TimeSpan JitSettled);
+
 /// <summary>The PostgreSQL ingest: the hub on a fresh PostgreSQL database, and the same rows COPY'd straight into another.</summary>
 internal sealed record PostgresIngest(IngestRun Hub, IngestRun Storage);
 
 /// <summary>The ingest figures over the same synthetic CSV files.</summary>
 internal sealed record IngestResult(
     long Records, long RegisterRecords, long EnrollmentRecords, IngestRun Hub, IngestRun Transport, IngestRun? StorageMultiRow, IngestRun StoragePrepared, long MemoryBefore,
-    PostgresIngest? Postgres, string? PostgresNotMeasured)
+    PostgresIngest? Postgres, string? PostgresNotMeasured, WarmUp WarmUp)
 {
     /// <summary>The storage ceiling is the faster of the ways of writing the rows that ran.</summary>
     public IngestRun Storage => StorageMultiRow is { } multiRow && multiRow.RecordsPerSecond >= StoragePrepared.RecordsPerSecond ? multiRow : StoragePrepared;
@@ -41,6 +48,10 @@ internal sealed record IngestResult(
 internal static class IngestBenchmark
 {
     private static readonly PushOptions Options = new(BatchSize: 1_000, MaxInFlight: 4);
+
+    // Lines of each file pushed before the measured runs: enough batches (10 per file) for the hub's hot
+    // paths to be recompiled optimized, few enough to keep the warm-up to seconds.
+    private const int WarmUpLinesPerFile = 10_000;
 
     // Multi-row INSERTs were slower than prepared single-row ones at 100k on this machine; beyond this
     // size only the faster way runs, which keeps a 1M-record run's ceilings to minutes.
@@ -63,13 +74,14 @@ internal static class IngestBenchmark
             progress.Write($"ingest: {registerLines + enrollmentLines:N0} records ({registerLines:N0} register, {enrollmentLines:N0} enrollment lines)");
             _ = summary;
 
+            var warmUp = await WarmUpAsync(folder, register, enrollment, records <= MultiRowUpTo, postgres, progress);
+
             IngestRun transport;
             await using (var environment = await BenchEnvironment.CreateAsync())
             {
                 var address = await environment.StartNoOpHubAsync();
                 transport = await PushAsync("transport ceiling (no-op hub)", environment, address, register, enrollment, progress);
             }
-
 
             // Both hubs run before the storage ceilings, whose rows (gigabytes at 1M) and SQLite page caches
             // would stay in the process's resident memory (the runtime and the C allocator keep some of what
@@ -107,7 +119,7 @@ internal static class IngestBenchmark
             }
 
             return new IngestResult(registerLines + enrollmentLines, registerLines, enrollmentLines, hub, transport, multiRow, prepared, before, postgresIngest,
-                postgres is null ? postgresNotMeasured ?? "no PostgreSQL connection given" : null);
+                postgres is null ? postgresNotMeasured ?? "no PostgreSQL connection given" : null, warmUp);
         }
         finally
         {
@@ -119,6 +131,59 @@ internal static class IngestBenchmark
             {
             }
         }
+    }
+
+    /// <summary>
+    /// Runs every path measured next (no-op hub, hubs, storage loads) over the first lines of each file, each
+    /// on a store of its own that is then dropped, and waits until the JIT went quiet. Measured runs then see
+    /// the optimized code a long-running hub runs, the ceilings as much as the hubs.
+    /// </summary>
+    private static async Task<WarmUp> WarmUpAsync(string folder, string register, string enrollment, bool multiRow, string? postgres, Progress progress)
+    {
+        var warmRegister = Prefix(register, Path.Combine(folder, "warm-up-register.csv"));
+        var warmEnrollment = Prefix(enrollment, Path.Combine(folder, "warm-up-enrollment.csv"));
+        await using (var environment = await BenchEnvironment.CreateAsync())
+        {
+            var address = await environment.StartNoOpHubAsync();
+            await PushAsync("warm-up: transport ceiling", environment, address, warmRegister, warmEnrollment, progress);
+        }
+
+        IngestRun coldHub;
+        await using (var environment = await BenchEnvironment.CreateAsync())
+        {
+            var address = await environment.StartHubAsync();
+            coldHub = await PushAsync("warm-up: hub (SQLite), first push after start", environment, address, warmRegister, warmEnrollment, progress);
+        }
+
+        IngestRun? coldPostgresHub = null;
+        if (postgres is not null)
+        {
+            await using var environment = await BenchEnvironment.CreateAsync(postgres);
+            var address = await environment.StartHubAsync();
+            coldPostgresHub = await PushAsync("warm-up: hub (PostgreSQL), first push after start", environment, address, warmRegister, warmEnrollment, progress);
+        }
+
+        if (multiRow)
+        {
+            await LoadAsync(warmRegister, warmEnrollment, StoreLoader.Method.MultiRow, progress, label: "warm-up: ");
+        }
+
+        await LoadAsync(warmRegister, warmEnrollment, StoreLoader.Method.Prepared, progress, label: "warm-up: ");
+        if (postgres is not null)
+        {
+            await LoadAsync(warmRegister, warmEnrollment, StoreLoader.Method.Prepared, progress, postgres, label: "warm-up: ");
+        }
+
+        var settled = await JitWarmth.UntilQuietAsync(TimeSpan.FromSeconds(60));
+        progress.Write($"ingest warm-up: the JIT went quiet {settled.TotalSeconds:F0} s after the last warm-up run");
+        return new WarmUp(coldHub, coldPostgresHub, settled);
+    }
+
+    /// <summary>The header and the first <see cref="WarmUpLinesPerFile"/> lines of a CSV file.</summary>
+    private static string Prefix(string file, string prefix)
+    {
+        File.WriteAllLines(prefix, File.ReadLines(file).Take(WarmUpLinesPerFile + 1));
+        return prefix;
     }
 
     private static void ReleaseMemory() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -161,7 +226,7 @@ internal static class IngestBenchmark
         return new IngestRun(name, acknowledged, seconds, peak, rejected, cost);
     }
 
-    private static async Task<IngestRun> LoadAsync(string register, string enrollment, StoreLoader.Method method, Progress progress, string? postgres = null)
+    private static async Task<IngestRun> LoadAsync(string register, string enrollment, StoreLoader.Method method, Progress progress, string? postgres = null, string label = "")
     {
         // The rows are built before the clock starts: the ceiling is the store's, not the conversion's.
         var batches = new List<List<StoreLoader.Rows>>();
@@ -203,7 +268,7 @@ internal static class IngestBenchmark
             }
 
             var pgSeconds = pgWatch.Elapsed.TotalSeconds;
-            const string pgName = "storage: rows into PostgreSQL, binary COPY";
+            var pgName = label + "storage: rows into PostgreSQL, binary COPY";
             progress.Write($"ingest {pgName}: {records:N0} records in {pgSeconds:F1} s = {records / pgSeconds:N0}/s");
             await pg.CloseAsync();
             return new IngestRun(pgName, records, pgSeconds, pgSampler.Peak, 0);
@@ -225,7 +290,7 @@ internal static class IngestBenchmark
         }
 
         var seconds = watch.Elapsed.TotalSeconds;
-        var name = method == StoreLoader.Method.MultiRow ? "storage: rows into SQLite, multi-row INSERTs" : "storage: rows into SQLite, prepared single-row INSERTs";
+        var name = label + (method == StoreLoader.Method.MultiRow ? "storage: rows into SQLite, multi-row INSERTs" : "storage: rows into SQLite, prepared single-row INSERTs");
         progress.Write($"ingest {name}: {records:N0} records in {seconds:F1} s = {records / seconds:N0}/s");
         await connection.CloseAsync();
         return new IngestRun(name, records, seconds, sampler.Peak, 0);

@@ -325,25 +325,12 @@ internal static class QueryBenchmark
     private static async Task WarmUpAsync(string name, TimeSpan warmUp, Progress progress)
     {
         await Task.Delay(warmUp);
-        var extra = Stopwatch.StartNew();
-        while (extra.Elapsed < TimeSpan.FromSeconds(30))
+        var extra = await JitWarmth.UntilQuietAsync(TimeSpan.FromSeconds(30));
+        if (extra > TimeSpan.FromSeconds(1.5))
         {
-            var before = System.Runtime.JitInfo.GetCompiledMethodCount();
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            if (System.Runtime.JitInfo.GetCompiledMethodCount() - before <= QuietJitMethodsPerSecond)
-            {
-                break;
-            }
-        }
-
-        if (extra.Elapsed > TimeSpan.FromSeconds(1.5))
-        {
-            progress.Write($"  queries {name}: warm-up extended by {extra.Elapsed.TotalSeconds:F0} s until the JIT went quiet");
+            progress.Write($"  queries {name}: warm-up extended by {extra.TotalSeconds:F0} s until the JIT went quiet");
         }
     }
-
-    // Methods compiled per second below which the code being measured counts as settled (a few stragglers remain).
-    private const int QuietJitMethodsPerSecond = 5;
 
     private static double Percentile(long[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))] * 1000.0 / Stopwatch.Frequency;
