@@ -61,9 +61,16 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
                 from record in db.SourceRecords
                 join link in db.RecordLinks on record.Id equals link.SourceRecordId
                 where EF.Parameter(candidateIds).Contains(record.Id) && !record.Retracted
-                select new { Record = record, link.PersonId })
+                // Only the columns linkage compares: thousands of candidates per batch, read under the writer lock.
+                select new
+                {
+                    Record = PersonRecords.From(
+                        record.Id, record.Kind, record.NationalId, record.NameKey, record.NamePinyin, record.SurnamePinyin, record.Gender, record.BirthDate, record.Division,
+                        record.ResidenceDivision),
+                    link.PersonId,
+                })
             .ToListAsync(cancellationToken);
-        var candidateRecords = candidates.ToDictionary(c => c.Record.Id, c => PersonRecords.From(c.Record));
+        var candidateRecords = candidates.ToDictionary(c => c.Record.Id, c => c.Record);
         var candidatePerson = candidates.ToDictionary(c => c.Record.Id, c => c.PersonId);
         var index = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         foreach (var row in keyRows)

@@ -5,18 +5,23 @@ namespace Exchange.Server.Linking;
 
 internal static class PersonRecords
 {
-    public static PersonRecord From(SourceRecord record) => new()
+    public static PersonRecord From(SourceRecord record) => From(
+        record.Id, record.Kind, record.NationalId, record.NameKey, record.NamePinyin, record.SurnamePinyin, record.Gender, record.BirthDate, record.Division, record.ResidenceDivision);
+
+    /// <summary>The same from the columns alone, for queries that read only what linkage compares.</summary>
+    public static PersonRecord From(
+        long id, StoredRecordKind kind, string nationalId, string nameKey, string namePinyin, string surnamePinyin, int gender, DateOnly? birthDate, string division, string residenceDivision) => new()
     {
-        Id = record.Id,
-        Role = record.Kind == StoredRecordKind.Register ? RecordRole.Register : RecordRole.Enrollment,
-        NationalId = record.NationalId,
-        Name = record.NameKey,
-        NamePinyin = record.NamePinyin,
-        SurnamePinyin = record.SurnamePinyin,
-        Gender = record.Gender,
-        BirthDate = record.BirthDate,
-        Division = record.Division,
-        ResidenceDivision = record.ResidenceDivision,
+        Id = id,
+        Role = kind == StoredRecordKind.Register ? RecordRole.Register : RecordRole.Enrollment,
+        NationalId = nationalId,
+        Name = nameKey,
+        NamePinyin = namePinyin,
+        SurnamePinyin = surnamePinyin,
+        Gender = gender,
+        BirthDate = birthDate,
+        Division = division,
+        ResidenceDivision = residenceDivision,
     };
 
     /// <summary>Records an automatic decision on a link (the online linker and the re-link write links alike).</summary>
