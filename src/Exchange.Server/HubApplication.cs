@@ -99,6 +99,11 @@ public static class HubApplication
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteCheckpointer>();
             return SqliteCheckpointer.For(Store(provider), e => Log.CheckpointFailed(logger, SqliteConnectionPragmas.AutoCheckpointPages, e.Message));
         });
+        services.AddSingleton(provider =>
+        {
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<PostgresStatistics>();
+            return PostgresStatistics.For(Store(provider), e => Log.StatisticsFailed(logger, e.Message));
+        });
         services.AddSingleton<RecordWriter>();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<RecordValidator>();

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(2201, LogLevel.Warning, "Copying SQLite's write-ahead log back into the store file failed; SQLite's own checkpoint takes over at {Pages} pages: {Reason}")]
     public static partial void CheckpointFailed(ILogger logger, int pages, string reason);
 
+    [LoggerMessage(2202, LogLevel.Warning, "Refreshing PostgreSQL's planner statistics after a push failed; autovacuum's own analyses take over: {Reason}")]
+    public static partial void StatisticsFailed(ILogger logger, string reason);
+
     [LoggerMessage(3001, LogLevel.Information, "Hub listening on {Address} (mTLS required)")]
     public static partial void Listening(ILogger logger, string address);
 

@@ -42,7 +42,9 @@ public sealed class RecordWriteDeniedException(int index, string reason) : Excep
 /// none is. Versions are append-only; the current view follows the highest version.
 /// </summary>
 /// <param name="checkpointer">Told after each commit, so that SQLite's log is copied back off the write path.</param>
-public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFactory, TimeProvider clock, SqliteCheckpointer? checkpointer = null)
+/// <param name="statistics">Told how many versions each batch stored, so that PostgreSQL's planner statistics keep up with a fast-growing store.</param>
+public sealed class RecordWriter(
+    IDbContextFactory<ExchangeDbContext> contextFactory, TimeProvider clock, SqliteCheckpointer? checkpointer = null, PostgresStatistics? statistics = null)
 {
     // SQLite has one writer at a time; serializing here keeps read-then-write decisions consistent too.
     // Across hub processes on one server database, StoreSetup.LockWritersAsync does the same.
@@ -196,6 +198,7 @@ public sealed class RecordWriter(IDbContextFactory<ExchangeDbContext> contextFac
 
             await transaction.CommitAsync(cancellationToken);
             checkpointer?.Pulse();
+            _ = statistics?.Written(newVersions.Count);
             return results;
         }
         finally
