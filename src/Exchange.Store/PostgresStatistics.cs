@@ -15,7 +15,7 @@ namespace Exchange.Store;
 /// last measured: on a 100k-record ingest the version and current-record lookups took 15 ms a batch instead
 /// of 4. Doubling keeps it to a handful of analyses for any size (ANALYZE samples a bounded number of rows).
 /// </remarks>
-public sealed class PostgresStatistics
+public sealed class PostgresStatistics : IAsyncDisposable
 {
     /// <summary>The fewest records written between two analyses.</summary>
     public const long MinimumGrowth = 5_000;
@@ -27,6 +27,8 @@ public sealed class PostgresStatistics
 
     private readonly string? _connectionString;
     private readonly Action<Exception>? _failed;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _analysis = Task.CompletedTask;
     private long _writtenSince;
     private long _sizeAtLastAnalysis;
     private long _rounds;
@@ -55,7 +57,7 @@ public sealed class PostgresStatistics
     /// <returns>The analysis this started, or null when none is due, one is already running, or the store is not PostgreSQL.</returns>
     public Task? Written(long records)
     {
-        if (_connectionString is null)
+        if (_connectionString is null || _stop.IsCancellationRequested)
         {
             return null;
         }
@@ -67,27 +69,43 @@ public sealed class PostgresStatistics
         }
 
         Interlocked.Exchange(ref _writtenSince, 0);
-        return Task.Run(AnalyzeAsync);
+        return _analysis = Task.Run(() => AnalyzeAsync(_stop.Token));
     }
 
-    private async Task AnalyzeAsync()
+    /// <summary>Cancels an analysis still running (the hub is stopping) and waits for it to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+
+        await _analysis;
+        _stop.Dispose();
+    }
+
+    private async Task AnalyzeAsync(CancellationToken cancellationToken)
     {
         try
         {
             await using var connection = new NpgsqlConnection(_connectionString);
-            await connection.OpenAsync();
+            await connection.OpenAsync(cancellationToken);
             await using (var analyze = new NpgsqlCommand(AnalyzeSql, connection) { CommandTimeout = 0 })
             {
-                await analyze.ExecuteNonQueryAsync();
+                await analyze.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await using (var size = new NpgsqlCommand(SizeSql, connection))
             {
-                Interlocked.Exchange(ref _sizeAtLastAnalysis, Convert.ToInt64(await size.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+                Interlocked.Exchange(ref _sizeAtLastAnalysis, Convert.ToInt64(await size.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture));
             }
 
             _failing = false;
             Interlocked.Increment(ref _rounds);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The hub is stopping; the next start's pushes analyze again.
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {

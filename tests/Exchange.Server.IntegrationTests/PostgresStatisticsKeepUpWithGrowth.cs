@@ -36,6 +36,21 @@ public sealed class PostgresStatisticsKeepUpWithGrowth
         Assert.Equal(2 * Growth, await PlannerRowsAsync(db));
     });
 
+    [SkippableFact]
+    public Task Stopping_the_hub_cancels_an_analysis_quietly_and_starts_no_more() => StoreTestRuns.OnPostgresAsync(async factory =>
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        await StoreSetup.MigrateAsync(db);
+        var failures = new List<Exception>();
+        var statistics = new PostgresStatistics(db.Database.GetConnectionString(), failures.Add);
+
+        Assert.NotNull(statistics.Written(Growth));
+        await statistics.DisposeAsync();
+
+        Assert.Empty(failures);
+        Assert.Null(statistics.Written(10 * Growth));
+    });
+
     [Fact]
     public void On_sqlite_it_does_nothing()
     {
