@@ -143,7 +143,9 @@ internal static class ResultsReport
         Line();
         Line($"{N(ingest.Records)} records of the synthetic registry ({N(ingest.RegisterRecords)} register lines pushed as PS, {N(ingest.EnrollmentRecords)} enrollment lines as HR, " +
              "including older versions), read from the CSV files `exchange push` reads and pushed by the CLI's client (RecordCsv, RecordPusher, HubChannel; mTLS, " +
-             "one bidirectional stream per file, 1,000 records per batch, 4 batches in flight). Every run starts from a fresh store.");
+             "one bidirectional stream per file, 1,000 records per batch, 4 batches in flight). Every run starts from a fresh store. " +
+             "Where a run shows several rates, it ran that many times (hubs first, alternating, then the ceilings) and counts by its median; " +
+             "its seconds and JIT are the median run's, its peak memory the highest of them.");
         Line();
         Line("**Warm-up.** Before the measured runs, each of them (no-op hub, hubs, storage loads) ran in the same process over the first " +
              $"{N(ingest.WarmUp.ColdHub.Records)} records (the first lines of each file) on a store of its own, the SQLite hub {ingest.WarmUp.HubRounds} times (a fresh hub and store each time), " +
@@ -161,7 +163,8 @@ internal static class ResultsReport
         }.OfType<IngestRun>().ToList();
         foreach (var run in runs)
         {
-            Line($"| {run.Name} | {N(run.Records)} | {S(run.Seconds)} | {N(run.RecordsPerSecond)} | {N(run.PeakMemory / 1048576.0)} | {N(run.Jit.Methods)} ({run.Jit.Time.TotalSeconds:F1}) |");
+            var rate = run.Repeats.Count > 1 ? $"{N(run.RecordsPerSecond)} (median of {string.Join(" / ", run.Repeats.Select(N))})" : N(run.RecordsPerSecond);
+            Line($"| {run.Name} | {N(run.Records)} | {S(run.Seconds)} | {rate} | {N(run.PeakMemory / 1048576.0)} | {N(run.Jit.Methods)} ({run.Jit.Time.TotalSeconds:F1}) |");
         }
 
         if (ingest.Postgres is null)
