@@ -17,6 +17,22 @@ internal sealed record IngestRun(string Name, long Records, double Seconds, long
     /// <summary>Records/s of every repeat, in the order they ran, when this is the median of several.</summary>
     public IReadOnlyList<double> Repeats { get; init; } = [];
 
+    /// <summary>
+    /// This hub's records/s against the lower of two ceilings. With repeats on both sides, the median of the
+    /// ratios of each hub run to the ceiling run paired with it (run right after it, under the same load of
+    /// the moment); else the plain ratio.
+    /// </summary>
+    public double RatioTo(IngestRun transport, IngestRun storage)
+    {
+        if (Repeats.Count > 1 && Repeats.Count == storage.Repeats.Count)
+        {
+            var ratios = Repeats.Select((rate, i) => rate / Math.Min(transport.RecordsPerSecond, storage.Repeats[i])).Order().ToList();
+            return ratios[ratios.Count / 2];
+        }
+
+        return RecordsPerSecond / Math.Min(transport.RecordsPerSecond, storage.RecordsPerSecond);
+    }
+
     /// <summary>The run with the median records/s, carrying every repeat's rate and the highest peak memory of them.</summary>
     public static IngestRun Median(IReadOnlyList<IngestRun> runs)
     {
@@ -79,7 +95,7 @@ internal static class IngestBenchmark
     private const int WarmUpLinesPerFile = 10_000;
     private const int WarmUpRounds = 3;
 
-    // Measured runs of each hub and ceiling at the default size (100k); a 1M-record run measures each once.
+    // Measured runs of each hub and its paired ceiling at the default size (100k); a 1M-record run measures each once.
     private const int Repeats = 3;
 
     // Multi-row INSERTs were slower than prepared single-row ones at 100k on this machine; beyond this
@@ -112,48 +128,57 @@ internal static class IngestBenchmark
                 transport = await PushAsync("transport ceiling (no-op hub)", environment, address, register, enrollment, progress);
             }
 
-            // Both hubs run before the storage ceilings, whose rows (gigabytes at 1M) and SQLite page caches
-            // would stay in the process's resident memory (the runtime and the C allocator keep some of what
-            // was freed, even after a trim) and be counted as the next hub's. Each hub and ceiling runs
-            // Repeats times, alternating, and counts by its median: single runs minutes apart moved by 10-15 %
-            // on this shared machine, the ceilings as much as the hubs.
+            // Each hub run is paired with a ceiling run right after it, so the ratio compares runs made under the
+            // same load of the moment: single runs minutes apart moved by 10-15 % on this shared machine, the
+            // ceilings as much as the hubs. In the first round both hubs run before any ceiling, whose prebuilt
+            // rows (gigabytes at 1M) and SQLite page caches would stay resident (the runtime and the C allocator
+            // keep some of what was freed, even after a trim): the hubs' peak memory is that round's.
             var repeats = records <= MultiRowUpTo ? Repeats : 1;
             var hubRuns = new List<IngestRun>();
             var postgresHubRuns = new List<IngestRun>();
-            long before = 0;
+            var preparedRuns = new List<IngestRun>();
+            var copyRuns = new List<IngestRun>();
+            ReleaseMemory();
+            var before = ProcessMemory.Resident();
             for (var repeat = 1; repeat <= repeats; repeat++)
             {
                 ReleaseMemory();
-                before = repeat == 1 ? ProcessMemory.Resident() : before;
                 await using (var environment = await BenchEnvironment.CreateAsync())
                 {
                     var address = await environment.StartHubAsync();
                     hubRuns.Add(await PushAsync("hub (SQLite, online linking)", environment, address, register, enrollment, progress));
                 }
 
+                if (repeat > 1)
+                {
+                    preparedRuns.Add(await LoadAsync(register, enrollment, StoreLoader.Method.Prepared, progress));
+                }
+
                 if (postgres is not null)
                 {
                     ReleaseMemory();
-                    await using var environment = await BenchEnvironment.CreateAsync(postgres);
-                    var address = await environment.StartHubAsync();
-                    postgresHubRuns.Add(await PushAsync("hub (PostgreSQL, online linking)", environment, address, register, enrollment, progress));
+                    await using (var environment = await BenchEnvironment.CreateAsync(postgres))
+                    {
+                        var address = await environment.StartHubAsync();
+                        postgresHubRuns.Add(await PushAsync("hub (PostgreSQL, online linking)", environment, address, register, enrollment, progress));
+                    }
                 }
-            }
 
-            var preparedRuns = new List<IngestRun>();
-            var copyRuns = new List<IngestRun>();
-            for (var repeat = 1; repeat <= repeats; repeat++)
-            {
-                preparedRuns.Add(await LoadAsync(register, enrollment, StoreLoader.Method.Prepared, progress));
+                if (repeat == 1)
+                {
+                    preparedRuns.Add(await LoadAsync(register, enrollment, StoreLoader.Method.Prepared, progress));
+                }
+
                 if (postgres is not null)
                 {
                     copyRuns.Add(await LoadAsync(register, enrollment, StoreLoader.Method.Prepared, progress, postgres));
                 }
             }
 
-            var hub = IngestRun.Median(hubRuns);
+            // The peak memory is the first round's, before any ceiling ran.
+            var hub = IngestRun.Median(hubRuns) with { PeakMemory = hubRuns[0].PeakMemory };
             var prepared = IngestRun.Median(preparedRuns);
-            IngestRun? postgresHub = postgresHubRuns.Count > 0 ? IngestRun.Median(postgresHubRuns) : null;
+            IngestRun? postgresHub = postgresHubRuns.Count > 0 ? IngestRun.Median(postgresHubRuns) with { PeakMemory = postgresHubRuns[0].PeakMemory } : null;
             var multiRow = records <= MultiRowUpTo ? await LoadAsync(register, enrollment, StoreLoader.Method.MultiRow, progress) : null;
 
             PostgresIngest? postgresIngest = null;

@@ -17,9 +17,8 @@ internal static class ResultsReport
     private static IReadOnlyList<Headline> Headlines(AllResult r)
     {
         var ingest = r.Ingest;
-        var lower = Math.Min(ingest.Transport.RecordsPerSecond, ingest.Storage.RecordsPerSecond);
         var lowerName = ingest.Transport.RecordsPerSecond <= ingest.Storage.RecordsPerSecond ? "transport" : "storage";
-        var ingestRatio = ingest.Hub.RecordsPerSecond / lower;
+        var ingestRatio = ingest.Hub.RatioTo(ingest.Transport, ingest.Storage);
         var q = r.Queries;
         var first = r.Scale.First();
         var last = r.Scale.Last();
@@ -78,9 +77,8 @@ internal static class ResultsReport
             return new("1 ingest", $"PostgreSQL (not measured: {ingest.PostgresNotMeasured})", "not measured", "-", null, ">= 50% of the lower ceiling", null);
         }
 
-        var lower = Math.Min(ingest.Transport.RecordsPerSecond, pg.Storage.RecordsPerSecond);
         var lowerName = ingest.Transport.RecordsPerSecond <= pg.Storage.RecordsPerSecond ? "transport" : "storage";
-        var ratio = pg.Hub.RecordsPerSecond / lower;
+        var ratio = pg.Hub.RatioTo(ingest.Transport, pg.Storage);
         return new("1 ingest", $"PostgreSQL, {N(pg.Hub.Records)} records, records/s (reconciliation and audit on)", N(pg.Hub.RecordsPerSecond),
             $"transport {N(ingest.Transport.RecordsPerSecond)}, storage (COPY) {N(pg.Storage.RecordsPerSecond)} (lower: {lowerName})", ratio, ">= 50% of the lower ceiling", ratio >= 0.5);
     }
@@ -144,8 +142,9 @@ internal static class ResultsReport
         Line($"{N(ingest.Records)} records of the synthetic registry ({N(ingest.RegisterRecords)} register lines pushed as PS, {N(ingest.EnrollmentRecords)} enrollment lines as HR, " +
              "including older versions), read from the CSV files `exchange push` reads and pushed by the CLI's client (RecordCsv, RecordPusher, HubChannel; mTLS, " +
              "one bidirectional stream per file, 1,000 records per batch, 4 batches in flight). Every run starts from a fresh store. " +
-             "Where a run shows several rates, it ran that many times (hubs first, alternating, then the ceilings) and counts by its median; " +
-             "its seconds and JIT are the median run's, its peak memory the highest of them.");
+             "Where a run shows several rates, it ran that many times and counts by its median; its seconds and JIT are the median run's. " +
+             "Each hub run was paired with a storage-ceiling run right after it (in the first round both hubs ran first, and their peak memory is that round's, " +
+             "before any ceiling's rows were resident), and the ratio in the headline is the median of the paired ratios.");
         Line();
         Line("**Warm-up.** Before the measured runs, each of them (no-op hub, hubs, storage loads) ran in the same process over the first " +
              $"{N(ingest.WarmUp.ColdHub.Records)} records (the first lines of each file) on a store of its own, the SQLite hub {ingest.WarmUp.HubRounds} times (a fresh hub and store each time), " +
@@ -259,13 +258,12 @@ internal static class ResultsReport
     /// <summary>The ingest part alone, with the machine, for `ingest --out`.</summary>
     public static string IngestAlone(IngestResult ingest, MachineFacts m, DateTime startedUtc, string commit)
     {
-        var lower = Math.Min(ingest.Transport.RecordsPerSecond, ingest.Storage.RecordsPerSecond);
         return $"# Ingest benchmark\n\nRun {startedUtc:yyyy-MM-dd HH:mm} UTC by `dotnet run -c Release --project bench/Exchange.Bench -- ingest` ({N(ingest.Records)} records) at commit {commit}; " +
                $"{m.ProcessorCount} cores ({m.Cpu}), {m.TotalAvailableMemoryBytes / (double)(1L << 30):F1} GiB, {m.Runtime}; 1-minute load average {m.LoadAverage}.\n\n" +
-               $"SQLite hub {N(ingest.Hub.RecordsPerSecond)} records/s = {Percent(ingest.Hub.RecordsPerSecond / lower)} of the lower ceiling " +
+               $"SQLite hub {N(ingest.Hub.RecordsPerSecond)} records/s = {Percent(ingest.Hub.RatioTo(ingest.Transport, ingest.Storage))} of the lower ceiling " +
                $"(transport {N(ingest.Transport.RecordsPerSecond)}/s, storage {N(ingest.Storage.RecordsPerSecond)}/s); peak memory {N(ingest.Hub.PeakMemory / 1048576.0)} MiB.\n\n" +
                (ingest.Postgres is { } pg
-                   ? $"PostgreSQL hub {N(pg.Hub.RecordsPerSecond)} records/s = {Percent(pg.Hub.RecordsPerSecond / Math.Min(ingest.Transport.RecordsPerSecond, pg.Storage.RecordsPerSecond))} of the lower ceiling " +
+                   ? $"PostgreSQL hub {N(pg.Hub.RecordsPerSecond)} records/s = {Percent(pg.Hub.RatioTo(ingest.Transport, pg.Storage))} of the lower ceiling " +
                      $"(transport {N(ingest.Transport.RecordsPerSecond)}/s, COPY {N(pg.Storage.RecordsPerSecond)}/s); peak memory {N(pg.Hub.PeakMemory / 1048576.0)} MiB.\n\n"
                    : string.Empty) +
                IngestSection(ingest).Replace("## 1. Ingest", "## Details", StringComparison.Ordinal);
