@@ -23,6 +23,11 @@ public sealed class AuditLog : BackgroundService
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _treeLock = new(1, 1);
+
+    // The group commit and the checkpoint signer write the same store: they take turns here, where a waiter
+    // wakes the moment the other commits, instead of meeting in SQLite's busy handler, which sleeps in steps
+    // of up to 100 ms and held up every call waiting on its audit entry by that much.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly MerkleTree _tree = new();
     private readonly IDbContextFactory<ExchangeDbContext> _contextFactory;
     private readonly AuditSigner _signer;
@@ -90,7 +95,16 @@ public sealed class AuditLog : BackgroundService
                 KeyId = checkpoint.KeyId,
                 Signature = checkpoint.Signature,
             });
-            await db.SaveChangesAsync(cancellationToken);
+            await _writeGate.WaitAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+
             return checkpoint;
         }
         finally
@@ -133,6 +147,7 @@ public sealed class AuditLog : BackgroundService
     {
         _meter.Dispose();
         _treeLock.Dispose();
+        _writeGate.Dispose();
         base.Dispose();
     }
 
@@ -172,6 +187,19 @@ public sealed class AuditLog : BackgroundService
 
     /// <returns>The index of the group's first entry.</returns>
     private async Task<long> WriteGroupAsync(List<Pending> group)
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            return await WriteGroupUngatedAsync(group);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<long> WriteGroupUngatedAsync(List<Pending> group)
     {
         var started = Stopwatch.GetTimestamp();
         await using var db = await _contextFactory.CreateDbContextAsync();
