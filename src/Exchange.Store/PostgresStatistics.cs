@@ -3,8 +3,8 @@ using Npgsql;
 namespace Exchange.Store;
 
 /// <summary>
-/// Keeps PostgreSQL's planner statistics in step with a store that is growing fast: each time the records
-/// written since the last analysis reach the store's size at that analysis (at least
+/// Keeps PostgreSQL's planner statistics in step with a store that is growing fast: each time the record
+/// versions written since the last analysis reach the number stored at that analysis (at least
 /// <see cref="MinimumGrowth"/>), the tables a push grows are analyzed, on a connection of their own and off the
 /// writer's path.
 /// </summary>
@@ -17,13 +17,14 @@ namespace Exchange.Store;
 /// </remarks>
 public sealed class PostgresStatistics : IAsyncDisposable, IDisposable
 {
-    /// <summary>The fewest records written between two analyses.</summary>
+    /// <summary>The fewest record versions written between two analyses.</summary>
     public const long MinimumGrowth = 5_000;
 
     // Every table a pushed batch adds rows to, and whose lookups a batch plans.
     private const string AnalyzeSql = """ANALYZE "RecordVersions", "SourceRecords", "RecordLinks", "BlockingKeys", "Persons", "PersonEvents", "ReviewItems";""";
 
-    private const string SizeSql = """SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = '"SourceRecords"'::regclass""";
+    // The store's size in what Written counts: stored versions.
+    private const string SizeSql = """SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = '"RecordVersions"'::regclass""";
 
     private readonly string? _connectionString;
     private readonly Action<Exception>? _failed;

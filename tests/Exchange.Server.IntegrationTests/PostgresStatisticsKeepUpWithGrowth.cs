@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Exchange.Server.IntegrationTests;
 
 /// <summary>
-/// <see cref="PostgresStatistics"/> analyzes the store once the records written since its last analysis reach
+/// <see cref="PostgresStatistics"/> analyzes the store once the versions written since its last analysis reach
 /// the store's size then (at least <see cref="PostgresStatistics.MinimumGrowth"/>), and not before: the
 /// planner's row counts follow a first load as it grows, without an analysis per batch.
 /// </summary>
@@ -20,20 +20,22 @@ public sealed class PostgresStatisticsKeepUpWithGrowth
         var statistics = new PostgresStatistics(db.Database.GetConnectionString());
         Assert.True(statistics.Active);
 
-        await AddRecordsAsync(db, Growth);
+        // The store holds three times the minimum before the first analysis, so "doubled" and "the minimum
+        // again" are different thresholds after it.
+        await AddVersionsAsync(db, 3 * Growth);
         Assert.Null(statistics.Written(Growth - 1));
         Assert.Equal(-1, await PlannerRowsAsync(db));
 
-        await (statistics.Written(1) ?? throw new Xunit.Sdk.XunitException("no analysis started at the threshold"));
+        await (statistics.Written(1) ?? throw new Xunit.Sdk.XunitException("no analysis started at the minimum growth"));
         Assert.Equal(1, statistics.Rounds);
-        Assert.Equal(Growth, await PlannerRowsAsync(db));
+        Assert.Equal(3 * Growth, await PlannerRowsAsync(db));
 
-        // Now the store holds Growth records: the next analysis is due once as many more are written.
-        await AddRecordsAsync(db, Growth, first: Growth + 1);
-        Assert.Null(statistics.Written(Growth - 1));
+        // Now the store holds 3 * Growth versions: the next analysis is due once as many more are written.
+        await AddVersionsAsync(db, 3 * Growth, first: 3 * Growth + 1);
+        Assert.Null(statistics.Written(3 * Growth - 1));
         await (statistics.Written(1) ?? throw new Xunit.Sdk.XunitException("no analysis started once the store had doubled"));
         Assert.Equal(2, statistics.Rounds);
-        Assert.Equal(2 * Growth, await PlannerRowsAsync(db));
+        Assert.Equal(6 * Growth, await PlannerRowsAsync(db));
     });
 
     [SkippableFact]
@@ -59,13 +61,13 @@ public sealed class PostgresStatisticsKeepUpWithGrowth
         Assert.Null(statistics.Written(10 * Growth));
     }
 
-    private static Task AddRecordsAsync(ExchangeDbContext db, long count, long first = 1) => db.Database.ExecuteSqlAsync($"""
-        INSERT INTO "SourceRecords" ("SourceSystem", "RecordId", "Kind", "Version", "NationalId", "Division", "Retracted", "VersionRowId", "NameKey", "NamePinyin",
-            "SurnamePinyin", "Gender", "ResidenceDivision", "Deceased", "Scheme", "EnrollmentStatus")
-        SELECT 'test', 'R-' || g, 1, 1, '', '110101', false, 0, '', '', '', 0, '', false, 0, 0 FROM generate_series({first}, {first + count - 1}) AS g
+    private static Task AddVersionsAsync(ExchangeDbContext db, long count, long first = 1) => db.Database.ExecuteSqlAsync($"""
+        INSERT INTO "RecordVersions" ("SourceSystem", "RecordId", "Version", "Kind", "NationalId", "Division", "Retracted", "ContentHash", "Payload", "Flags", "BatchId",
+            "StoredAtUtc")
+        SELECT 'test', 'R-' || g, 1, 1, '', '110101', false, '\x00'::bytea, '\x00'::bytea, '', 'b', now() FROM generate_series({first}, {first + count - 1}) AS g
         """);
 
     // What the planner believes the table holds: -1 until the table was first analyzed (PostgreSQL 14 and later).
     private static async Task<long> PlannerRowsAsync(ExchangeDbContext db) =>
-        (await db.Database.SqlQuery<long>($"""SELECT reltuples::bigint AS "Value" FROM pg_class WHERE oid = '"SourceRecords"'::regclass""").ToListAsync()).Single();
+        (await db.Database.SqlQuery<long>($"""SELECT reltuples::bigint AS "Value" FROM pg_class WHERE oid = '"RecordVersions"'::regclass""").ToListAsync()).Single();
 }
