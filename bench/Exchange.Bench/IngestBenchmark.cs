@@ -138,11 +138,11 @@ internal static class IngestBenchmark
             var postgresHubRuns = new List<IngestRun>();
             var preparedRuns = new List<IngestRun>();
             var copyRuns = new List<IngestRun>();
-            ReleaseMemory();
-            var before = ProcessMemory.Resident();
+            long before = 0;
             for (var repeat = 1; repeat <= repeats; repeat++)
             {
                 ReleaseMemory();
+                before = repeat == 1 ? ProcessMemory.Resident() : before;
                 await using (var environment = await BenchEnvironment.CreateAsync())
                 {
                     var address = await environment.StartHubAsync();
