@@ -27,8 +27,8 @@ internal static class StoreLoader
     // parameter count: about 400 per statement (as BulkInserts' 200 two-column rows) keeps that negligible.
     private const int ParametersPerStatement = 120;
 
-    /// <summary>One record's rows, ids assigned.</summary>
-    internal sealed record Rows(object?[] Version, object?[]? Source, object?[]? Person, object?[]? Link, object?[]? Event, List<object?[]> Keys);
+    /// <summary>One record's rows, ids assigned; <paramref name="Name"/> is the name a new current record adds to its count.</summary>
+    internal sealed record Rows(object?[] Version, object?[]? Source, object?[]? Person, object?[]? Link, object?[]? Event, List<object?[]> Keys, string? Name = null);
 
     private static readonly (string Table, string[] Columns)[] Tables =
     [
@@ -87,7 +87,7 @@ internal static class StoreLoader
             var personEvent = new object?[] { id, PersonEventKinds.Created, division, $"{sourceSystem}/{envelope.RecordId}", _now };
             var record = PersonRecord.Create(id, register ? RecordRole.Register : RecordRole.Enrollment, nationalId, name, gender, birth, division, residence);
             var keys = PersonLinkage.BlockingKeys(record).OfType<string>().Select(k => new object?[] { k, id }).ToList();
-            return new Rows(version, source, person, link, personEvent, keys);
+            return new Rows(version, source, person, link, personEvent, keys, envelope.Retracted || name.Length == 0 ? null : name);
         }
 
         private static DateOnly? Day(Date? date) => date is null || date.Year == 0 ? null : new DateOnly(date.Year, date.Month, date.Day);
@@ -116,6 +116,22 @@ internal static class StoreLoader
             else
             {
                 await InsertPreparedAsync(connection, transaction, Tables[t].Table, Tables[t].Columns, columns[t]);
+            }
+        }
+
+        // The name counts, as the record writer keeps them: one upsert per name of the batch.
+        await using (var upsert = connection.CreateCommand())
+        {
+            upsert.Transaction = transaction;
+            upsert.CommandText = """INSERT INTO "NameCounts" ("NameKey", "Count") VALUES ($name, $count) ON CONFLICT ("NameKey") DO UPDATE SET "Count" = "Count" + excluded."Count" """;
+            var name = upsert.Parameters.Add(new SqliteParameter { ParameterName = "$name" });
+            var count = upsert.Parameters.Add(new SqliteParameter { ParameterName = "$count" });
+            upsert.Prepare();
+            foreach (var (key, added) in NameCounts(batch))
+            {
+                name.Value = key;
+                count.Value = added;
+                await upsert.ExecuteNonQueryAsync();
             }
         }
 
@@ -164,6 +180,19 @@ internal static class StoreLoader
             await importer.CompleteAsync();
         }
 
+        // The name counts, as PostgresBulk keeps them: one upsert statement per batch.
+        var counts = NameCounts(batch);
+        await using (var upsert = new NpgsqlCommand(
+            """
+            INSERT INTO "NameCounts" ("NameKey", "Count") SELECT * FROM unnest(@names, @counts)
+            ON CONFLICT ("NameKey") DO UPDATE SET "Count" = "NameCounts"."Count" + EXCLUDED."Count"
+            """, connection, transaction))
+        {
+            upsert.Parameters.Add(new NpgsqlParameter("names", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = counts.Select(c => c.Key).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = counts.Select(c => c.Value).ToArray() });
+            await upsert.ExecuteNonQueryAsync();
+        }
+
         await transaction.CommitAsync();
     }
 
@@ -192,6 +221,9 @@ internal static class StoreLoader
             _ => importer.WriteAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!, NpgsqlDbType.Text),
         };
     }
+
+    private static List<KeyValuePair<string, long>> NameCounts(IReadOnlyList<Rows> batch) =>
+        [.. batch.Where(r => r.Name is not null).GroupBy(r => r.Name!, StringComparer.Ordinal).Select(g => KeyValuePair.Create(g.Key, (long)g.Count())).OrderBy(c => c.Key, StringComparer.Ordinal)];
 
     private static List<object?[]>[] Split(IReadOnlyList<Rows> batch)
     {

@@ -22,6 +22,8 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
 
     public DbSet<LinkageModelVersion> LinkageModels => Set<LinkageModelVersion>();
 
+    public DbSet<NameCount> NameCounts => Set<NameCount>();
+
     public DbSet<PersonEvent> PersonEvents => Set<PersonEvent>();
 
     public DbSet<AuditLogEntry> AuditEntries => Set<AuditLogEntry>();
@@ -78,9 +80,6 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             record.HasIndex(r => r.NationalId);
             record.HasIndex(r => r.VersionRowId);
             record.Property(r => r.NameKey).HasMaxLength(64);
-            // Retracted rides along so that counting a name's current records (name frequencies, on every pushed
-            // batch) reads the index alone instead of every record row.
-            record.HasIndex(r => new { r.NameKey, r.Retracted });
             record.Property(r => r.NamePinyin).HasMaxLength(200);
             record.Property(r => r.SurnamePinyin).HasMaxLength(32);
             record.Property(r => r.ResidenceDivision).HasMaxLength(6);
@@ -148,6 +147,12 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             key.HasKey(k => new { k.Key, k.SourceRecordId });
             key.Property(k => k.Key).HasMaxLength(80);
             key.HasIndex(k => k.SourceRecordId);
+        });
+
+        modelBuilder.Entity<NameCount>(name =>
+        {
+            name.HasKey(n => n.NameKey);
+            name.Property(n => n.NameKey).HasMaxLength(64);
         });
 
         modelBuilder.Entity<PersonEvent>(change =>

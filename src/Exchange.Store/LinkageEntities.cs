@@ -142,6 +142,18 @@ public sealed class BlockingKey
     public long SourceRecordId { get; set; }
 }
 
+/// <summary>
+/// How many current (not retracted) records carry a name: the term frequency that weakens a common name's
+/// agreement. Kept by the record writer in each batch's transaction, so that linking reads one row per
+/// name instead of counting every record of it (a count that grew with the store on every batch).
+/// </summary>
+public sealed class NameCount
+{
+    public required string NameKey { get; set; }
+
+    public long Count { get; set; }
+}
+
 /// <summary>A trained linkage model; the newest is used for online linking.</summary>
 public sealed class LinkageModelVersion
 {

@@ -73,6 +73,18 @@ public static class PostgresBulk
         await StoreBulk.ExecuteAsync(db, $"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {updates}", cancellationToken);
     }
 
+    /// <summary>Adds counts to names, creating the missing ones: one statement for the whole batch.</summary>
+    public static async Task AddNameCountsAsync(ExchangeDbContext db, IReadOnlyList<NameCount> rows, CancellationToken cancellationToken)
+    {
+        await using var command = (NpgsqlCommand)StoreBulk.Command(db, """
+            INSERT INTO "NameCounts" ("NameKey", "Count") SELECT * FROM unnest(@names, @counts)
+            ON CONFLICT ("NameKey") DO UPDATE SET "Count" = "NameCounts"."Count" + EXCLUDED."Count"
+            """);
+        command.Parameters.Add(new NpgsqlParameter("names", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = rows.Select(r => r.NameKey).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("counts", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = rows.Select(r => r.Count).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static async Task<ulong> CopyAsync<TEntity>(ExchangeDbContext db, string table, IReadOnlyList<IProperty> columns, IEnumerable<TEntity> rows, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();

@@ -108,6 +108,8 @@ public sealed class RecordWriter(
                 .Select(v => new { v.RecordId, v.Version, v.ContentHash })
                 .ToDictionaryAsync(v => (v.RecordId, v.Version), v => v.ContentHash, cancellationToken);
 
+            // Each stored view's name and state as read, for the name counts (a view may change twice in a batch).
+            var asRead = current.Values.ToDictionary(v => v, v => (v.NameKey, v.Retracted));
             var now = clock.GetUtcNow().UtcDateTime;
             var results = new List<WriteResult>(records.Count);
             var pendingCurrent = new List<(SourceRecord Current, RecordVersion Version)>();
@@ -185,6 +187,7 @@ public sealed class RecordWriter(
             }
 
             await WriteRowsAsync(db, newVersions, newViews, pendingCurrent, cancellationToken);
+            await StoreBulk.AddNameCountsAsync(db, NameCountChanges(pendingCurrent.Select(p => p.Current).Distinct(), asRead), cancellationToken);
 
             // Work that must be in the same transaction as the records (linking them to persons), so an
             // ack means both are stored.
@@ -226,6 +229,26 @@ public sealed class RecordWriter(
         await StoreBulk.InsertAsync(db, newVersions, cancellationToken);
         await StoreBulk.InsertAsync(db, newViews, cancellationToken);
         await StoreBulk.UpdateAsync(db, pendingCurrent.Select(p => p.Current).Where(v => !isNew.Contains(v)).Distinct().ToList(), cancellationToken);
+    }
+
+    /// <summary>Current records gained (+1) and lost (-1) per name: a new view, a retraction, a renamed version.</summary>
+    private static Dictionary<string, long> NameCountChanges(IEnumerable<SourceRecord> views, Dictionary<SourceRecord, (string NameKey, bool Retracted)> asRead)
+    {
+        var changes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var view in views)
+        {
+            if (asRead.TryGetValue(view, out var before) && !before.Retracted && before.NameKey.Length > 0)
+            {
+                changes[before.NameKey] = changes.GetValueOrDefault(before.NameKey) - 1;
+            }
+
+            if (!view.Retracted && view.NameKey.Length > 0)
+            {
+                changes[view.NameKey] = changes.GetValueOrDefault(view.NameKey) + 1;
+            }
+        }
+
+        return changes;
     }
 
     // Version row ids exist only once the versions have ids; point each current view at its row.

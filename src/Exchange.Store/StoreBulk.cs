@@ -218,6 +218,33 @@ public static class StoreBulk
         }
     }
 
+    /// <summary>Adds each name's change in current records to its <see cref="NameCount"/> (a row is created at the first record).</summary>
+    public static async Task AddNameCountsAsync(ExchangeDbContext db, IReadOnlyDictionary<string, long> changes, CancellationToken cancellationToken)
+    {
+        var rows = changes.Where(c => c.Value != 0).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new NameCount { NameKey = c.Key, Count = c.Value }).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (PostgresBulk.Applies(db))
+        {
+            await PostgresBulk.AddNameCountsAsync(db, rows, cancellationToken);
+            return;
+        }
+
+        var entity = db.Model.FindEntityType(typeof(NameCount))!;
+        IProperty[] columns = [entity.FindProperty(nameof(NameCount.NameKey))!, entity.FindProperty(nameof(NameCount.Count))!];
+        var sql = db.Database.IsSqlServer()
+            ? """
+              MERGE "NameCounts" WITH (HOLDLOCK) AS t USING (VALUES (@p0, @p1)) AS s ("NameKey", "Count") ON t."NameKey" = s."NameKey"
+              WHEN MATCHED THEN UPDATE SET t."Count" = t."Count" + s."Count"
+              WHEN NOT MATCHED THEN INSERT ("NameKey", "Count") VALUES (s."NameKey", s."Count");
+              """
+            : """INSERT INTO "NameCounts" ("NameKey", "Count") VALUES (@p0, @p1) ON CONFLICT ("NameKey") DO UPDATE SET "Count" = "Count" + excluded."Count" """;
+        await RunPreparedAsync(db, sql, columns, rows, cancellationToken);
+    }
+
     internal static DbCommand Command(ExchangeDbContext db, string sql)
     {
         var command = db.Database.GetDbConnection().CreateCommand();

@@ -1,6 +1,7 @@
 using Exchange.Client;
 using Exchange.Contracts.V1;
 using Exchange.Validation;
+using Microsoft.EntityFrameworkCore;
 
 namespace Exchange.Server.IntegrationTests;
 
@@ -165,6 +166,38 @@ public abstract class PushStoresRecords(HubFixture hub)
 
         Assert.Equal("440106198503121237", Assert.Single(by18.Records).NormalizedNationalId);
         Assert.Contains(RecordFlags.Legacy15Digit, Assert.Single(by15.Records).Flags);
+    }
+
+    [SkippableFact]
+    public async Task Name_counts_follow_new_renamed_retracted_and_older_versions()
+    {
+        var client = hub.Records("ps-gd");
+        await TestRecords.PushAsync(client, TestRecords.Batch("1",
+        [
+            TestRecords.Register("NAMES-1", 340, name: "欧阳娜"),
+            TestRecords.Register("NAMES-2", 341, name: "欧阳娜"),
+            TestRecords.Register("NAMES-3", 342, name: "司马芳"),
+        ]));
+        await TestRecords.PushAsync(client, TestRecords.Batch("2",
+        [
+            TestRecords.Register("NAMES-1", 340, version: 3, name: "司马芳"),
+            new RecordEnvelope { RecordId = "NAMES-2", Version = 2, Retracted = true },
+            // Two versions of a new record in one batch: only the later one is current.
+            TestRecords.Register("NAMES-4", 343, version: 1, name: "诸葛亮"),
+            TestRecords.Register("NAMES-4", 343, version: 2, name: "诸葛明"),
+        ]));
+        // An older version arriving late changes nothing current.
+        await TestRecords.PushAsync(client, TestRecords.Batch("3", [TestRecords.Register("NAMES-1", 340, version: 2, name: "诸葛亮")]));
+
+        await using var db = await hub.Store.CreateDbContextAsync();
+        var kept = await db.NameCounts.Where(n => n.Count != 0).ToDictionaryAsync(n => n.NameKey, n => n.Count);
+        var counted = await db.SourceRecords.Where(r => !r.Retracted && r.NameKey != "").GroupBy(r => r.NameKey)
+            .Select(g => new { Name = g.Key, Count = (long)g.Count() }).ToDictionaryAsync(g => g.Name, g => g.Count);
+        Assert.Equal(counted.OrderBy(c => c.Key, StringComparer.Ordinal), kept.OrderBy(c => c.Key, StringComparer.Ordinal));
+        Assert.False(kept.ContainsKey("欧阳娜"));
+        Assert.False(kept.ContainsKey("诸葛亮"));
+        Assert.Equal(2, kept["司马芳"]);
+        Assert.Equal(1, kept["诸葛明"]);
     }
 
     private static (string Field, string Code) Single(RecordResult result)

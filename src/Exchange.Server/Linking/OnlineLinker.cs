@@ -265,8 +265,8 @@ public sealed class OnlineLinker(LinkageModelProvider models, TimeProvider clock
         var names = batch.Concat(candidates).Select(r => r.Name).Where(n => n.Length > 0).Distinct().ToList();
         // The highest record id approximates the population size without counting it on every batch.
         var total = Math.Max(1, await db.SourceRecords.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 1);
-        var counts = await db.SourceRecords.Where(r => !r.Retracted && EF.Parameter(names).Contains(r.NameKey))
-            .GroupBy(r => r.NameKey).Select(g => new { Name = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var counts = await db.NameCounts.Where(n => EF.Parameter(names).Contains(n.NameKey) && n.Count > 0)
+            .Select(n => new { Name = n.NameKey, n.Count }).ToListAsync(cancellationToken);
         var frequencies = new Dictionary<string, double>?[PersonLinkage.Spec.Comparisons.Count];
         var nameComparison = PersonLinkage.Spec.Comparisons.ToList().FindIndex(c => c.Name == "name");
         frequencies[nameComparison] = counts.ToDictionary(c => c.Name, c => (double)c.Count / total, StringComparer.Ordinal);

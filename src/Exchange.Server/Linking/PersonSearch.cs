@@ -102,7 +102,7 @@ public sealed class PersonSearch(LinkageModelProvider models)
         }
 
         var total = Math.Max(1, await db.SourceRecords.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 1);
-        var count = await db.SourceRecords.CountAsync(r => !r.Retracted && r.NameKey == name, cancellationToken);
+        var count = await db.NameCounts.Where(n => n.NameKey == name).Select(n => n.Count).FirstOrDefaultAsync(cancellationToken);
         var nameComparison = PersonLinkage.Spec.Comparisons.ToList().FindIndex(c => c.Name == "name");
         frequencies[nameComparison] = new Dictionary<string, double>(StringComparer.Ordinal) { [name] = (double)Math.Max(count, 1) / total };
         return frequencies;

@@ -292,6 +292,20 @@ namespace Exchange.Store.SqlServer.Migrations
                     b.ToTable("LinkageModels");
                 });
 
+            modelBuilder.Entity("Exchange.Store.NameCount", b =>
+                {
+                    b.Property<string>("NameKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("NameKey");
+
+                    b.ToTable("NameCounts");
+                });
+
             modelBuilder.Entity("Exchange.Store.Person", b =>
                 {
                     b.Property<long>("Id")
@@ -673,8 +687,6 @@ namespace Exchange.Store.SqlServer.Migrations
                     b.HasIndex("NationalId");
 
                     b.HasIndex("VersionRowId");
-
-                    b.HasIndex("NameKey", "Retracted");
 
                     b.HasIndex("SourceSystem", "RecordId")
                         .IsUnique();

@@ -285,6 +285,20 @@ namespace Exchange.Store.Migrations.Sqlite
                     b.ToTable("LinkageModels");
                 });
 
+            modelBuilder.Entity("Exchange.Store.NameCount", b =>
+                {
+                    b.Property<string>("NameKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NameKey");
+
+                    b.ToTable("NameCounts");
+                });
+
             modelBuilder.Entity("Exchange.Store.Person", b =>
                 {
                     b.Property<long>("Id")
@@ -659,8 +673,6 @@ namespace Exchange.Store.Migrations.Sqlite
                     b.HasIndex("NationalId");
 
                     b.HasIndex("VersionRowId");
-
-                    b.HasIndex("NameKey", "Retracted");
 
                     b.HasIndex("SourceSystem", "RecordId")
                         .IsUnique();
