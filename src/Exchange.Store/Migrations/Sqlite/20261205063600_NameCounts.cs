@@ -14,17 +14,11 @@ namespace Exchange.Store.Migrations.Sqlite
                 name: "IX_SourceRecords_NameKey_Retracted",
                 table: "SourceRecords");
 
-            migrationBuilder.CreateTable(
-                name: "NameCounts",
-                columns: table => new
-                {
-                    NameKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Count = table.Column<long>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_NameCounts", x => x.NameKey);
-                });
+            // WITHOUT ROWID: the name is the table's own B-tree, so a lookup or an upsert touches one tree, not
+            // the key's index and then the row (EF's CreateTable has no such option).
+            migrationBuilder.Sql("""
+                CREATE TABLE "NameCounts" ("NameKey" TEXT NOT NULL CONSTRAINT "PK_NameCounts" PRIMARY KEY, "Count" INTEGER NOT NULL) WITHOUT ROWID;
+                """);
 
             // The current records' names as they stand; from here the record writer keeps the counts.
             migrationBuilder.Sql("""
