@@ -123,9 +123,9 @@ internal static class StoreLoader
         await using (var upsert = connection.CreateCommand())
         {
             upsert.Transaction = transaction;
-            upsert.CommandText = """INSERT INTO "NameCounts" ("NameKey", "Count") VALUES ($name, $count) ON CONFLICT ("NameKey") DO UPDATE SET "Count" = "Count" + excluded."Count" """;
-            var name = upsert.Parameters.Add(new SqliteParameter { ParameterName = "$name" });
-            var count = upsert.Parameters.Add(new SqliteParameter { ParameterName = "$count" });
+            upsert.CommandText = StoreBulk.SqliteNameCountUpsert;
+            var name = upsert.Parameters.Add(new SqliteParameter { ParameterName = "@p0" });
+            var count = upsert.Parameters.Add(new SqliteParameter { ParameterName = "@p1" });
             upsert.Prepare();
             foreach (var (key, added) in NameCounts(batch))
             {
@@ -182,11 +182,7 @@ internal static class StoreLoader
 
         // The name counts, as PostgresBulk keeps them: one upsert statement per batch.
         var counts = NameCounts(batch);
-        await using (var upsert = new NpgsqlCommand(
-            """
-            INSERT INTO "NameCounts" ("NameKey", "Count") SELECT * FROM unnest(@names, @counts)
-            ON CONFLICT ("NameKey") DO UPDATE SET "Count" = "NameCounts"."Count" + EXCLUDED."Count"
-            """, connection, transaction))
+        await using (var upsert = new NpgsqlCommand(PostgresBulk.NameCountUpsert, connection, transaction))
         {
             upsert.Parameters.Add(new NpgsqlParameter("names", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = counts.Select(c => c.Key).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = counts.Select(c => c.Value).ToArray() });

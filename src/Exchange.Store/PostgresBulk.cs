@@ -73,13 +73,16 @@ public static class PostgresBulk
         await StoreBulk.ExecuteAsync(db, $"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {updates}", cancellationToken);
     }
 
+    /// <summary>The upsert of a batch's name changes (@names text[], @counts bigint[]); the bench's storage ceiling writes counts with it too.</summary>
+    public const string NameCountUpsert = """
+        INSERT INTO "NameCounts" ("NameKey", "Count") SELECT * FROM unnest(@names, @counts)
+        ON CONFLICT ("NameKey") DO UPDATE SET "Count" = "NameCounts"."Count" + EXCLUDED."Count"
+        """;
+
     /// <summary>Adds counts to names, creating the missing ones: one statement for the whole batch.</summary>
     public static async Task AddNameCountsAsync(ExchangeDbContext db, IReadOnlyList<NameCount> rows, CancellationToken cancellationToken)
     {
-        await using var command = (NpgsqlCommand)StoreBulk.Command(db, """
-            INSERT INTO "NameCounts" ("NameKey", "Count") SELECT * FROM unnest(@names, @counts)
-            ON CONFLICT ("NameKey") DO UPDATE SET "Count" = "NameCounts"."Count" + EXCLUDED."Count"
-            """);
+        await using var command = (NpgsqlCommand)StoreBulk.Command(db, NameCountUpsert);
         command.Parameters.Add(new NpgsqlParameter("names", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = rows.Select(r => r.NameKey).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("counts", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = rows.Select(r => r.Count).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
